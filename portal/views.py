@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from programs import selectors
+from programs.cache import cache_public_page
+
+
+@login_not_required
+@require_safe
+@cache_public_page
+def home(request):
+    return render(request, "portal/home.html", {"stage_counts": selectors.stage_counts(request)})
+
+
+@login_not_required
+@require_safe
+def livez(request):
+    """The smallest Django view: no database, no template. Liveness, and the benchmark's yardstick."""
+    return HttpResponse("ok", content_type="text/plain")

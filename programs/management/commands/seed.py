@@ -1,0 +1,85 @@
+"""Load the seed catalogue from fixtures/catalogue.json.
+
+Idempotent: records are matched by slug. A missing record is created; an existing one is left as it is (officers
+own it once it exists) unless --update is given, which rewrites the fields that differ from the fixture.
+A second run changes nothing and says so.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+
+from districts.models import District
+from programs.models import LifeStage, Program
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
+
+
+def _coerce(model, name, value):
+    field = model._meta.get_field(name)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+class Command(BaseCommand):
+    help = "Load the seed catalogue (stages, districts, programs) from fixtures/catalogue.json; safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--update", action="store_true", help="overwrite existing records where they differ")
+        parser.add_argument("--file", default=str(FIXTURE), help="catalogue JSON (default: fixtures/catalogue.json)")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
+        self.update = options["update"]
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with transaction.atomic():
+            stages, districts = {}, {}
+            for row in data["stages"]:
+                stages[row["slug"]], status = self._upsert(LifeStage, row)
+                counts[status] += 1
+            for row in data["districts"]:
+                districts[row["slug"]], status = self._upsert(District, row)
+                counts[status] += 1
+            for row in data["programs"]:
+                row = dict(row)
+                try:
+                    wanted = {stages[s] for s in row.pop("stages")}
+                    row["provider"] = districts[row["provider"]]
+                except KeyError as exc:
+                    raise CommandError(f"program {row['slug']}: unknown stage or district {exc}") from exc
+                program, status = self._upsert(Program, row)
+                if (status == "created" or self.update) and set(program.stages.all()) != wanted:
+                    program.stages.set(wanted)
+                    status = "created" if status == "created" else "updated"
+                counts[status] += 1
+        if counts["created"] == 0 and counts["updated"] == 0:
+            self.stdout.write(f"seed: nothing to do, the catalogue is already loaded ({counts['unchanged']} records unchanged)")
+        else:
+            self.stdout.write(f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+
+    def _upsert(self, model, row):
+        """Returns (object, "created" | "updated" | "unchanged")."""
+        values = {k: _coerce(model, k, v) for k, v in row.items() if k != "slug"}
+        obj = model.objects.filter(slug=row["slug"]).first()
+        if obj is None:
+            obj = model(slug=row["slug"], **values)
+            obj.full_clean()
+            obj.save()
+            return obj, "created"
+        changed = [k for k, v in values.items() if getattr(obj, k) != v] if self.update else []
+        if not changed:
+            return obj, "unchanged"
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.full_clean()
+        obj.save(update_fields=[model._meta.get_field(k).attname for k in changed])
+        return obj, "updated"

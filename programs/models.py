@@ -1,0 +1,289 @@
+"""The catalogue: life-cycle stages and the programs of the city and its districts.
+
+Every fact a resident reads lives here (and in fixtures/), never in code or templates. A fact that is
+not known stays empty and is shown as "문의 필요" with the office's contact.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import District
+from portal.i18n import Localized
+
+
+class LifeStage(Localized, models.Model):
+    slug = models.SlugField(_("슬러그"), unique=True)
+    order = models.PositiveSmallIntegerField(_("순서"), unique=True)
+    name = models.CharField(_("이름"), max_length=30)
+    name_en = models.CharField(_("영문 이름"), max_length=60, blank=True)
+    description = models.CharField(_("설명"), max_length=200, blank=True)
+    description_en = models.CharField(_("영문 설명"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("생애주기 단계")
+        verbose_name_plural = _("생애주기 단계")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:stage", args=[self.slug])
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Program.Publication.PUBLISHED)
+
+    def for_stage(self, stage):
+        return self.filter(stages=stage)
+
+    def available_in(self, district):
+        """What a resident of `district` may use: the city's programs and the district's own."""
+        if district.is_city:
+            return self.filter(provider=district)
+        return self.filter(Q(provider=district) | Q(provider__is_city=True))
+
+    def open_now(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(operating_status=Program.OperatingStatus.OPEN).filter(
+            Q(window_start__isnull=True) | Q(window_start__lte=today),
+            Q(window_end__isnull=True) | Q(window_end__gte=today),
+        )
+
+    def for_listing(self):
+        return self.select_related("provider").prefetch_related("stages")
+
+
+class Program(Localized, models.Model):
+    class Kind(models.TextChoices):
+        CASH = "cash", _("현금 지원")
+        SERVICE = "service", _("서비스")
+        FACILITY = "facility", _("시설")
+        SUPPORT = "support", _("통장·주거 지원")
+        OTHER = "other", _("기타")
+
+    class Unit(models.TextChoices):
+        PERSON = "person", _("1인당")
+        CHILD = "child", _("자녀 1명당")
+        HOUSEHOLD = "household", _("가구당")
+        COUPLE = "couple", _("부부당")
+        HOUR = "hour", _("1시간당")
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", _("1회")
+        MONTHLY = "monthly", _("매월")
+        YEARLY = "yearly", _("매년")
+        PER_USE = "per_use", _("이용할 때마다")
+
+    class Income(models.TextChoices):
+        ANY = "", _("소득 무관")
+        LOW = "low", _("저소득층")
+        MEDIAN_PCT = "median_pct", _("기준중위소득 일정 비율 이하")
+        HOUSING_BENEFIT = "housing_benefit", _("주거급여 수급 가구")
+        BASIC_LIVELIHOOD = "basic_livelihood", _("기초생활보장 수급 가구")
+        GRADED = "graded", _("소득에 따라 차등")
+
+    class Employment(models.TextChoices):
+        ANY = "", _("무관")
+        EMPLOYED = "employed", _("근로자")
+        EMPLOYER = "employer", _("사업주")
+
+    class Marital(models.TextChoices):
+        ANY = "", _("무관")
+        MARRIED = "married", _("혼인한 부부")
+        PLANNING = "planning", _("결혼 예정 또는 신혼부부")
+
+    class Match(models.TextChoices):
+        ALL = "all", _("모든 조건을 충족")
+        ANY = "any", _("조건 중 하나를 충족")
+
+    class Selection(models.TextChoices):
+        UNKNOWN = "", _("문의 필요")
+        EVERYONE = "everyone", _("요건을 갖추면 모두")
+        FIRST_COME = "first_come", _("선착순")
+        SCORE = "score", _("점수에 따라 선정")
+
+    class OperatingStatus(models.TextChoices):
+        OPEN = "open", _("운영 중")
+        PAUSED = "paused", _("일시 중단")
+        SEASONAL = "seasonal", _("기간 운영")
+        CLOSED = "closed", _("종료")
+
+    class Publication(models.TextChoices):
+        DRAFT = "draft", _("작성 중")
+        PUBLISHED = "published", _("게시")
+
+    # What it is
+    slug = models.SlugField(_("슬러그"), max_length=80, unique=True)
+    title = models.CharField(_("사업명"), max_length=120)
+    title_en = models.CharField(_("사업명(영문)"), max_length=200, blank=True)
+    summary = models.CharField(_("요약"), max_length=300, blank=True)
+    summary_en = models.CharField(_("요약(영문)"), max_length=500, blank=True)
+    body = models.TextField(_("상세 내용"), blank=True)
+    body_en = models.TextField(_("상세 내용(영문)"), blank=True)
+    stages = models.ManyToManyField(LifeStage, related_name="programs", verbose_name=_("생애주기 단계"))
+    provider = models.ForeignKey(District, on_delete=models.PROTECT, related_name="programs", verbose_name=_("제공 기관"))
+    kind = models.CharField(_("유형"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    rules_year = models.PositiveSmallIntegerField(_("기준 연도"), null=True, blank=True,
+                                                  help_text=_("이 내용이 어느 해의 기준인지"))
+
+    # What it gives: numbers where known, else a short text
+    benefit_amount = models.PositiveIntegerField(_("지원 금액(원)"), null=True, blank=True)
+    benefit_unit = models.CharField(_("금액 단위"), max_length=20, choices=Unit.choices, blank=True)
+    benefit_frequency = models.CharField(_("지급 주기"), max_length=20, choices=Frequency.choices, blank=True)
+    benefit_payments = models.PositiveSmallIntegerField(_("지급 횟수"), null=True, blank=True)
+    benefit_lump_sum = models.PositiveIntegerField(_("첫 지급 일시금(원)"), null=True, blank=True)
+    benefit_max = models.PositiveIntegerField(_("최대 지원 금액(원)"), null=True, blank=True)
+    benefit_text = models.CharField(_("지원 내용"), max_length=300, blank=True)
+    benefit_text_en = models.CharField(_("지원 내용(영문)"), max_length=400, blank=True)
+
+    # Who qualifies: structured facts (the screener evaluates these) plus notes
+    eligibility_match = models.CharField(_("조건 결합"), max_length=5, choices=Match.choices, default=Match.ALL)
+    residence_required = models.BooleanField(_("제공 기관 관할 지역 거주"), default=True)
+    child_age_from_months = models.PositiveSmallIntegerField(_("자녀 나이 하한(개월, 이상)"), null=True, blank=True)
+    child_age_until_months = models.PositiveSmallIntegerField(_("자녀 나이 상한(개월, 미만)"), null=True, blank=True)
+    birth_order_from = models.PositiveSmallIntegerField(_("출생 순위 하한(째 이상)"), null=True, blank=True)
+    birth_order_to = models.PositiveSmallIntegerField(_("출생 순위 상한(째 이하)"), null=True, blank=True)
+    pregnancy_required = models.BooleanField(_("임신 중"), default=False)
+    marital_status = models.CharField(_("혼인 상태"), max_length=20, choices=Marital.choices, blank=True)
+    income_criterion = models.CharField(_("소득 기준"), max_length=20, choices=Income.choices, blank=True)
+    income_median_pct = models.PositiveSmallIntegerField(_("기준중위소득(%) 이하"), null=True, blank=True)
+    employment = models.CharField(_("고용 조건"), max_length=20, choices=Employment.choices, blank=True)
+    firm_size_under = models.PositiveIntegerField(_("사업장 규모(명 미만)"), null=True, blank=True)
+    eligibility_notes = models.TextField(_("지원 대상 설명"), blank=True)
+    eligibility_notes_en = models.TextField(_("지원 대상 설명(영문)"), blank=True)
+
+    # How to apply
+    apply_online = models.BooleanField(_("이 누리집에서 온라인 신청"), default=False)
+    apply_in_person = models.BooleanField(_("행정복지센터 방문 신청"), default=False)
+    apply_url = models.URLField(_("다른 누리집 신청 주소"), blank=True)
+    apply_by_phone = models.BooleanField(_("전화 신청"), default=False)
+    apply_notes = models.TextField(_("신청 방법 설명"), blank=True)
+    apply_notes_en = models.TextField(_("신청 방법 설명(영문)"), blank=True)
+    window_start = models.DateField(_("신청 시작일"), null=True, blank=True)
+    window_end = models.DateField(_("신청 마감일"), null=True, blank=True)
+    window_from_birth_days = models.SmallIntegerField(_("출생일 기준 신청 시작(일)"), null=True, blank=True,
+                                                      help_text=_("출생 30일 전부터면 -30"))
+    window_until_birth_days = models.SmallIntegerField(_("출생일 기준 신청 마감(일)"), null=True, blank=True,
+                                                       help_text=_("출생 후 30일까지면 30"))
+    window_note = models.CharField(_("신청 기간 설명"), max_length=200, blank=True)
+    window_note_en = models.CharField(_("신청 기간 설명(영문)"), max_length=300, blank=True)
+    required_documents = models.TextField(_("구비 서류"), blank=True, help_text=_("한 줄에 하나씩"))
+    required_documents_en = models.TextField(_("구비 서류(영문)"), blank=True)
+    selection = models.CharField(_("선정 방법"), max_length=20, choices=Selection.choices, blank=True)
+    selection_places = models.PositiveIntegerField(_("모집 인원"), null=True, blank=True)
+    selection_notes = models.CharField(_("선정 방법 설명"), max_length=300, blank=True)
+    selection_notes_en = models.CharField(_("선정 방법 설명(영문)"), max_length=400, blank=True)
+
+    # Where it stands
+    operating_status = models.CharField(_("운영 상태"), max_length=20, choices=OperatingStatus.choices,
+                                        default=OperatingStatus.OPEN)
+    status_since = models.DateField(_("상태 변경일"), null=True, blank=True)
+    status_note = models.CharField(_("상태 설명"), max_length=300, blank=True)
+    status_note_en = models.CharField(_("상태 설명(영문)"), max_length=400, blank=True)
+
+    # Whom to call, on what basis, from where
+    contact_office = models.CharField(_("담당 부서"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("문의 전화"), max_length=40, blank=True)
+    legal_basis = models.CharField(_("근거 법령·조례"), max_length=300, blank=True)
+    sources = models.TextField(_("출처"), blank=True, help_text=_("사실의 출처, 한 줄에 하나씩"))
+    last_verified = models.DateField(_("최종 확인일"), null=True, blank=True)
+
+    publication = models.CharField(_("게시 상태"), max_length=10, choices=Publication.choices,
+                                   default=Publication.DRAFT)
+    is_synthetic = models.BooleanField(_("벤치마크용 합성 데이터"), default=False, editable=False)
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("지원사업")
+        verbose_name_plural = _("지원사업")
+        indexes = [
+            models.Index(fields=["publication", "title"], name="program_pub_title"),
+            models.Index(fields=["publication", "provider"], name="program_pub_provider"),
+            models.Index(fields=["publication", "-updated_at"], name="program_pub_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(child_age_from_months__isnull=True)
+                | Q(child_age_until_months__isnull=True)
+                | Q(child_age_from_months__lt=models.F("child_age_until_months")),
+                name="program_child_age_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True) | Q(window_end__isnull=True)
+                | Q(window_start__lte=models.F("window_end")),
+                name="program_window_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:detail", args=[self.slug])
+
+    # Facts derived for display; kept here so every page says the same thing.
+    @property
+    def is_published(self):
+        return self.publication == self.Publication.PUBLISHED
+
+    @property
+    def contact(self):
+        """(office, phone): the program's own, else its provider's office. Phone may be empty."""
+        return (self.contact_office or self.provider.office_name, self.contact_phone or self.provider.phone)
+
+    @property
+    def has_known_benefit(self):
+        return bool(self.benefit_amount or self.benefit_max or self.benefit_lump_sum or self.benefit_text)
+
+    @property
+    def has_eligibility_facts(self):
+        return bool(
+            self.child_age_from_months is not None
+            or self.child_age_until_months is not None
+            or self.birth_order_from or self.birth_order_to or self.pregnancy_required
+            or self.marital_status or self.income_criterion or self.employment or self.firm_size_under
+            or self.eligibility_notes
+        )
+
+    @property
+    def has_apply_method(self):
+        return self.apply_online or self.apply_in_person or bool(self.apply_url) or self.apply_by_phone
+
+    @property
+    def window_closed(self):
+        return self.window_end is not None and self.window_end < timezone.localdate()
+
+    def document_lines(self):
+        return [line.strip() for line in self.tr.required_documents.splitlines() if line.strip()]
+
+    def source_lines(self):
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return (
+            self.operating_status == self.OperatingStatus.OPEN
+            and (self.window_start is None or self.window_start <= day)
+            and (self.window_end is None or day <= self.window_end)
+        )
+
+
+class CatalogueRevision(models.Model):
+    """One row whose number changes with every catalogue change: cached public pages are keyed by it, so every
+    app server sees a change the moment it is committed (a per-process cache alone could not)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("카탈로그 개정 번호")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+urlpatterns = [
+    path("programs/", views.program_list, name="list"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("stages/<slug:slug>/", views.stage_detail, name="stage"),
+]
