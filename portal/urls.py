@@ -7,6 +7,8 @@ from . import views
 admin.site.site_header = "맘편한 광주 관리"
 admin.site.site_title = "맘편한 광주 관리"
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("admin/", admin.site.urls),

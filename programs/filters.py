@@ -126,7 +126,7 @@ class ProgramFilter(django_filters.FilterSet):
         return sorted(self.form.errors)
 
     @property
-    def sort(self) -> str:
+    def sort_key(self) -> str:
         if not self.is_bound:
             return "title"
         self.is_valid()

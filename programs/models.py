@@ -190,6 +190,7 @@ class Program(Localized, models.Model):
 
     # Whom to call, on what basis, from where
     contact_office = models.CharField(_("담당 부서"), max_length=120, blank=True)
+    contact_office_en = models.CharField(_("담당 부서(영문)"), max_length=200, blank=True)
     contact_phone = models.CharField(_("문의 전화"), max_length=40, blank=True)
     legal_basis = models.CharField(_("근거 법령·조례"), max_length=300, blank=True)
     sources = models.TextField(_("출처"), blank=True, help_text=_("사실의 출처, 한 줄에 하나씩"))
@@ -239,8 +240,9 @@ class Program(Localized, models.Model):
 
     @property
     def contact(self):
-        """(office, phone): the program's own, else its provider's office. Phone may be empty."""
-        return (self.contact_office or self.provider.office_name, self.contact_phone or self.provider.phone)
+        """(office, phone) in the active language: the program's own, else its provider's office. Phone may be empty."""
+        office = self.tr.contact_office if self.contact_office else self.provider.tr.office_name
+        return (office, self.contact_phone or self.provider.phone)
 
     @property
     def has_known_benefit(self):

@@ -26,13 +26,16 @@ def benefit_lines(p: Program) -> list[str]:
     if p.benefit_lump_sum:
         lines.append(_("처음에 %(amount)s 일시 지급") % {"amount": won(p.benefit_lump_sum)})
     if p.benefit_amount:
-        parts = []
-        if p.benefit_frequency:
-            parts.append(p.get_benefit_frequency_display())
-        if p.benefit_unit:
-            parts.append(p.get_benefit_unit_display())
-        parts.append(won(p.benefit_amount))
-        line = " ".join(parts)
+        parts = {"amount": won(p.benefit_amount), "frequency": p.get_benefit_frequency_display(),
+                 "unit": p.get_benefit_unit_display()}
+        if p.benefit_frequency and p.benefit_unit:
+            line = _("%(frequency)s %(unit)s %(amount)s") % parts
+        elif p.benefit_frequency:
+            line = _("%(frequency)s %(amount)s") % parts
+        elif p.benefit_unit:
+            line = _("%(unit)s %(amount)s") % parts
+        else:
+            line = parts["amount"]
         if p.benefit_payments:
             line += " " + ngettext("(%(n)d회)", "(%(n)d회)", p.benefit_payments) % {"n": p.benefit_payments}
         lines.append(line)
@@ -47,9 +50,10 @@ def headline_amount(p: Program) -> str:
     """One figure for a list card: the maximum if known, else the amount, else nothing."""
     if p.benefit_max:
         return _("최대 %(amount)s") % {"amount": won(p.benefit_max)}
+    if p.benefit_amount and p.benefit_unit:
+        return _("%(unit)s %(amount)s") % {"unit": p.get_benefit_unit_display(), "amount": won(p.benefit_amount)}
     if p.benefit_amount:
-        unit = f"{p.get_benefit_unit_display()} " if p.benefit_unit else ""
-        return f"{unit}{won(p.benefit_amount)}"
+        return won(p.benefit_amount)
     return ""
 
 

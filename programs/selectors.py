@@ -129,7 +129,7 @@ def program_search(request, params) -> SearchResult:
         f"day={timezone.localdate()}", *(f"{k}={v}" for k, v in active.items()),  # "open now" moves with the day
     )
     total = counts["total"]
-    queryset = sort_queryset(Program.objects.published().filter(filterset.combined_q()).for_listing(), filterset.sort)
+    queryset = sort_queryset(Program.objects.published().filter(filterset.combined_q()).for_listing(), filterset.sort_key)
     paginator = Paginator(queryset, PAGE_SIZE)
     paginator.count = total  # known from the facet query: no separate COUNT(*)
     page = paginator.get_page(params.get("page"))
@@ -140,7 +140,7 @@ def program_search(request, params) -> SearchResult:
         for facet, values in labels.items()
     }
     return SearchResult(
-        filterset=filterset, page=page, total=total, facets=facets, sort=filterset.sort,
+        filterset=filterset, page=page, total=total, facets=facets, sort=filterset.sort_key,
         sorts=[(key, str(label)) for key, (label, _order) in SORTS.items()], ignored=filterset.ignored,
     )
 

@@ -1,0 +1,22 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The database rolls back between tests but the in-memory cache does not: a revision number could repeat.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real seed catalogue from fixtures/catalogue.json."""
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.CATALOGUE_CACHE_SECONDS = 0

@@ -1,0 +1,15 @@
+import datetime
+
+from django.utils import translation
+
+from portal.templatetags.portal import kdate, won
+
+
+def test_money_and_dates_in_korean_and_english():
+    with translation.override("ko"):
+        assert won(30000) == "30,000원"
+        assert kdate(datetime.date(2026, 11, 29)) == "2026. 11. 29."
+    with translation.override("en"):
+        assert won(30000) == "30,000 won"
+        assert kdate(datetime.date(2026, 11, 29)) == "Nov 29, 2026"
+    assert won(None) == "" and kdate(None) == ""

@@ -1,0 +1,127 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from programs.models import Program
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_home_shows_the_six_stages_districts_search_slogan_and_contact(client, catalogue):
+    body = html(client.get("/"))
+    for name in ["만남", "결혼", "임신", "출생", "육아·돌봄", "일·생활균형"]:
+        assert name in body
+    for name in ["동구", "서구", "남구", "북구", "광산구"]:
+        assert name in body
+    assert "맘(MOM)편한 광주" in body
+    assert 'name="q"' in body
+    assert "062-613-4390" in body
+    assert body.count("<h1") == 1
+
+
+def test_stage_page_lists_its_published_programs_only(client, catalogue):
+    body = html(client.get("/stages/birth/"))
+    assert "출생육아수당" in body
+    assert "신혼부부" not in body  # a marriage-stage program
+    assert "과제명 확인 필요" not in body  # drafts never reach residents
+
+
+def test_district_page_tells_the_districts_own_programs_and_the_citys_apart(client, catalogue):
+    response = client.get("/districts/dong-gu/")
+    body = html(response)
+    own, city = body.split('id="city-title"')
+    assert "영유아 건강수당" in own and "출생육아수당" not in own
+    assert "출생육아수당" in city
+    assert "산모산후관리비" not in body  # 서구's own benefit is not for 동구 residents
+
+
+def test_program_page_shows_facts_unknowns_as_ask_the_office_and_sources(client, catalogue):
+    body = html(client.get("/programs/birth-childrearing-allowance/"))
+    assert "5,800,000원" in body and "200,000원" in body and "1,000,000원" in body
+    assert "문의 필요" in body  # how to apply is not known: never guessed
+    assert "062-613-4390" in body
+    assert "dailyclick.net" in body
+    assert "최종 확인일" in body
+
+
+def test_program_page_has_json_ld_and_open_graph(client, catalogue):
+    body = html(client.get("/programs/birth-childrearing-allowance/"))
+    assert '"@type": "GovernmentService"' in body
+    assert '<meta property="og:title" content="출생육아수당">' in body
+    assert 'rel="canonical"' in body
+
+
+def test_program_not_open_shows_a_status_banner_with_its_date(client, catalogue):
+    import datetime
+
+    program = factories.program(operating_status=Program.OperatingStatus.PAUSED,
+                                status_since=datetime.date(2026, 3, 2), status_note="예산 소진")
+    body = html(client.get(program.get_absolute_url()))
+    assert "일시 중단" in body and "2026. 3. 2." in body and "예산 소진" in body
+
+
+def test_program_whose_window_passed_shows_as_closed_with_its_date_and_does_not_disappear(client, catalogue):
+    import datetime
+
+    program = factories.program(window_start=datetime.date(2025, 1, 1), window_end=datetime.date(2025, 12, 31))
+    assert client.get(program.get_absolute_url()).status_code == 200
+    assert "2025. 12. 31." in html(client.get(program.get_absolute_url()))
+    assert "신청 마감" in html(client.get("/programs/?q=" + program.title))
+
+
+def test_draft_program_is_a_404(client, catalogue):
+    draft = Program.objects.exclude(publication=Program.Publication.PUBLISHED).first()
+    assert client.get(f"/programs/{draft.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/stages/nope/", "/districts/nope/", "/programs/nope/", "/no-such-page/",
+                                 "/en/stages/nope/"])
+def test_unknown_slugs_are_a_404_page_in_our_design(client, catalogue, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "페이지를 찾을 수 없습니다" in html(response) or "Page not found" in html(response)
+    assert 'id="krds-skip-link"' in html(response)
+
+
+def test_english_pages_translate_the_interface_and_fall_back_to_korean_for_missing_fields(client, catalogue):
+    program = factories.program(title="영문 없는 사업", title_en="")
+    body = html(client.get(f"/en/programs/{program.slug}/"))
+    assert '<html lang="en">' in body
+    assert "영문 없는 사업" in body  # falls back to Korean
+    body = html(client.get("/en/programs/birth-childrearing-allowance/"))
+    assert "Birth and Childrearing Allowance" in body or "allowance" in body.lower()
+    assert "5,800,000 won" in body
+
+
+def test_language_switch_is_a_plain_link_to_the_same_page(client, catalogue):
+    body = html(client.get("/programs/?stage=birth"))
+    assert re.search(r'href="/en/programs/\?stage=birth"', body)
+
+
+def test_pages_send_a_strict_content_security_policy_and_nothing_inline(client, catalogue):
+    for url in ["/", "/programs/", "/programs/birth-childrearing-allowance/", "/stages/birth/", "/districts/seo-gu/"]:
+        response = client.get(url)
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+        body = html(response)
+        assert " style=" not in body
+        # the only <script> is the JSON-LD data block, which is not executed
+        assert all('type="application/ld+json"' in tag for tag in re.findall(r"<script[^>]*>", body))
+
+
+def test_catalogue_pages_are_public_and_admin_is_not(client, catalogue):
+    for name, args in [("home", []), ("programs:list", []), ("programs:stage", ["birth"]),
+                       ("districts:detail", ["seo-gu"]), ("programs:detail", ["birth-childrearing-allowance"])]:
+        assert client.get(reverse(name, args=args)).status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_state_changes_are_refused_on_public_pages(client, catalogue):
+    assert client.post("/programs/").status_code == 405
+    assert client.post("/").status_code == 405

@@ -1,0 +1,76 @@
+"""Every catalogue page makes a constant number of queries, at most 8, whatever the catalogue's size."""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from programs.models import Program
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/programs/", "/programs/?stage=birth&district=seo-gu&q=사업&sort=deadline&page=2",
+         "/programs/?age=3&order=2&open=1", "/stages/birth/", "/stages/birth/?page=5", "/districts/seo-gu/",
+         "/en/programs/?stage=birth"]
+
+
+@pytest.fixture
+def big_catalogue(catalogue):
+    from programs.models import LifeStage
+    from districts.models import District
+
+    factories.many_programs(300, stages=list(LifeStage.objects.all()), providers=list(District.objects.all()))
+    return Program.objects.published().first()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_uncached_pages_make_at_most_8_queries_with_300_programs(client, big_catalogue, no_page_cache, url):
+    assert count_queries(client, url) <= 8
+
+
+def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, no_page_cache):
+    from programs.models import LifeStage
+    from districts.models import District
+
+    before = {url: count_queries(client, url) for url in PAGES}
+    factories.many_programs(300, stages=list(LifeStage.objects.all()), providers=list(District.objects.all()))
+    after = {url: count_queries(client, url) for url in PAGES}
+    assert before == after
+
+
+def test_program_page_queries(client, big_catalogue, no_page_cache):
+    assert count_queries(client, "/programs/bulk-7/") <= 8
+
+
+def test_a_cached_page_costs_one_query(client, big_catalogue):
+    client.get("/programs/?stage=birth")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/programs/?stage=birth")
+    assert response["X-Catalogue-Cache"] == "hit"
+    assert len(ctx) == 1  # the catalogue revision
+
+
+def test_cache_is_invalidated_the_moment_an_entry_changes(client, catalogue):
+    program = Program.objects.get(slug="birth-childrearing-allowance")
+    assert "출생육아수당" in client.get("/stages/birth/").content.decode()
+    assert client.get("/stages/birth/")["X-Catalogue-Cache"] == "hit"
+    program.title = "출생육아수당 (개정)"
+    program.save(update_fields=["title"])
+    assert "출생육아수당 (개정)" in client.get("/stages/birth/").content.decode()
+    program.stages.clear()
+    assert "출생육아수당" not in client.get("/stages/birth/").content.decode()
+    program.publication = Program.Publication.DRAFT
+    program.save(update_fields=["publication"])
+    assert client.get(program.get_absolute_url()).status_code == 404
+
+
+def test_visitors_with_a_session_are_not_served_the_shared_cache(client, catalogue):
+    client.get("/")
+    client.cookies["sessionid"] = "whatever"
+    assert "X-Catalogue-Cache" not in client.get("/")
