@@ -20,7 +20,9 @@ class District(Localized, models.Model):
     sort_order = models.PositiveSmallIntegerField(_("순서"), default=0)
     office_name = models.CharField(_("담당 기관"), max_length=120)
     office_name_en = models.CharField(_("담당 기관(영문)"), max_length=160, blank=True)
-    phone = models.CharField(_("전화"), max_length=40, blank=True, help_text=_("모르면 비워 두세요: '문의 필요'로 표시됩니다."))
+    phone = models.CharField(
+        _("전화"), max_length=40, blank=True, help_text=_("모르면 비워 두세요: '문의 필요'로 표시됩니다.")
+    )
     address = models.CharField(_("주소"), max_length=200, blank=True)
     address_en = models.CharField(_("주소(영문)"), max_length=200, blank=True)
     website = models.URLField(_("누리집"), blank=True)

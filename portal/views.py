@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from programs import selectors

@@ -69,8 +69,11 @@ def cache_public_page(view):
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.status_code, response.content, response["Content-Type"]),
-                      settings.CATALOGUE_CACHE_SECONDS)
+            cache.set(
+                key,
+                (response.status_code, response.content, response["Content-Type"]),
+                settings.CATALOGUE_CACHE_SECONDS,
+            )
             response["X-Catalogue-Cache"] = "miss"
         return response
 

@@ -128,10 +128,13 @@ class Program(Localized, models.Model):
     body = models.TextField(_("상세 내용"), blank=True)
     body_en = models.TextField(_("상세 내용(영문)"), blank=True)
     stages = models.ManyToManyField(LifeStage, related_name="programs", verbose_name=_("생애주기 단계"))
-    provider = models.ForeignKey(District, on_delete=models.PROTECT, related_name="programs", verbose_name=_("제공 기관"))
+    provider = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="programs", verbose_name=_("제공 기관")
+    )
     kind = models.CharField(_("유형"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    rules_year = models.PositiveSmallIntegerField(_("기준 연도"), null=True, blank=True,
-                                                  help_text=_("이 내용이 어느 해의 기준인지"))
+    rules_year = models.PositiveSmallIntegerField(
+        _("기준 연도"), null=True, blank=True, help_text=_("이 내용이 어느 해의 기준인지")
+    )
 
     # What it gives: numbers where known, else a short text
     benefit_amount = models.PositiveIntegerField(_("지원 금액(원)"), null=True, blank=True)
@@ -168,10 +171,12 @@ class Program(Localized, models.Model):
     apply_notes_en = models.TextField(_("신청 방법 설명(영문)"), blank=True)
     window_start = models.DateField(_("신청 시작일"), null=True, blank=True)
     window_end = models.DateField(_("신청 마감일"), null=True, blank=True)
-    window_from_birth_days = models.SmallIntegerField(_("출생일 기준 신청 시작(일)"), null=True, blank=True,
-                                                      help_text=_("출생 30일 전부터면 -30"))
-    window_until_birth_days = models.SmallIntegerField(_("출생일 기준 신청 마감(일)"), null=True, blank=True,
-                                                       help_text=_("출생 후 30일까지면 30"))
+    window_from_birth_days = models.SmallIntegerField(
+        _("출생일 기준 신청 시작(일)"), null=True, blank=True, help_text=_("출생 30일 전부터면 -30")
+    )
+    window_until_birth_days = models.SmallIntegerField(
+        _("출생일 기준 신청 마감(일)"), null=True, blank=True, help_text=_("출생 후 30일까지면 30")
+    )
     window_note = models.CharField(_("신청 기간 설명"), max_length=200, blank=True)
     window_note_en = models.CharField(_("신청 기간 설명(영문)"), max_length=300, blank=True)
     required_documents = models.TextField(_("구비 서류"), blank=True, help_text=_("한 줄에 하나씩"))
@@ -182,8 +187,9 @@ class Program(Localized, models.Model):
     selection_notes_en = models.CharField(_("선정 방법 설명(영문)"), max_length=400, blank=True)
 
     # Where it stands
-    operating_status = models.CharField(_("운영 상태"), max_length=20, choices=OperatingStatus.choices,
-                                        default=OperatingStatus.OPEN)
+    operating_status = models.CharField(
+        _("운영 상태"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.OPEN
+    )
     status_since = models.DateField(_("상태 변경일"), null=True, blank=True)
     status_note = models.CharField(_("상태 설명"), max_length=300, blank=True)
     status_note_en = models.CharField(_("상태 설명(영문)"), max_length=400, blank=True)
@@ -196,8 +202,9 @@ class Program(Localized, models.Model):
     sources = models.TextField(_("출처"), blank=True, help_text=_("사실의 출처, 한 줄에 하나씩"))
     last_verified = models.DateField(_("최종 확인일"), null=True, blank=True)
 
-    publication = models.CharField(_("게시 상태"), max_length=10, choices=Publication.choices,
-                                   default=Publication.DRAFT)
+    publication = models.CharField(
+        _("게시 상태"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    )
     is_synthetic = models.BooleanField(_("벤치마크용 합성 데이터"), default=False, editable=False)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
@@ -221,7 +228,8 @@ class Program(Localized, models.Model):
                 name="program_child_age_range",
             ),
             models.CheckConstraint(
-                condition=Q(window_start__isnull=True) | Q(window_end__isnull=True)
+                condition=Q(window_start__isnull=True)
+                | Q(window_end__isnull=True)
                 | Q(window_start__lte=models.F("window_end")),
                 name="program_window_range",
             ),
@@ -253,8 +261,13 @@ class Program(Localized, models.Model):
         return bool(
             self.child_age_from_months is not None
             or self.child_age_until_months is not None
-            or self.birth_order_from or self.birth_order_to or self.pregnancy_required
-            or self.marital_status or self.income_criterion or self.employment or self.firm_size_under
+            or self.birth_order_from
+            or self.birth_order_to
+            or self.pregnancy_required
+            or self.marital_status
+            or self.income_criterion
+            or self.employment
+            or self.firm_size_under
             or self.eligibility_notes
         )
 
@@ -289,3 +302,6 @@ class CatalogueRevision(models.Model):
 
     class Meta:
         verbose_name = _("카탈로그 개정 번호")
+
+    def __str__(self):
+        return f"revision {self.number}"

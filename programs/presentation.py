@@ -17,7 +17,11 @@ def age_text(months: int, *, upper: bool) -> str:
     if months % 12 == 0:
         years = months // 12
         return _("만 %(years)d세 미만") % {"years": years} if upper else _("만 %(years)d세 이상") % {"years": years}
-    return _("생후 %(months)d개월 미만") % {"months": months} if upper else _("생후 %(months)d개월 이상") % {"months": months}
+    return (
+        _("생후 %(months)d개월 미만") % {"months": months}
+        if upper
+        else _("생후 %(months)d개월 이상") % {"months": months}
+    )
 
 
 def benefit_lines(p: Program) -> list[str]:
@@ -26,8 +30,11 @@ def benefit_lines(p: Program) -> list[str]:
     if p.benefit_lump_sum:
         lines.append(_("처음에 %(amount)s 일시 지급") % {"amount": won(p.benefit_lump_sum)})
     if p.benefit_amount:
-        parts = {"amount": won(p.benefit_amount), "frequency": p.get_benefit_frequency_display(),
-                 "unit": p.get_benefit_unit_display()}
+        parts = {
+            "amount": won(p.benefit_amount),
+            "frequency": p.get_benefit_frequency_display(),
+            "unit": p.get_benefit_unit_display(),
+        }
         if p.benefit_frequency and p.benefit_unit:
             line = _("%(frequency)s %(unit)s %(amount)s") % parts
         elif p.benefit_frequency:

@@ -39,7 +39,9 @@ class CatalogueNav:
 def catalogue_nav(request) -> CatalogueNav:
     if not hasattr(request, "_catalogue_nav"):
         request._catalogue_nav = cached_per_revision(
-            "nav", revision_for(request), lambda: CatalogueNav(list(LifeStage.objects.all()), list(District.objects.all()))
+            "nav",
+            revision_for(request),
+            lambda: CatalogueNav(list(LifeStage.objects.all()), list(District.objects.all())),
         )
     return request._catalogue_nav
 
@@ -125,23 +127,34 @@ def program_search(request, params) -> SearchResult:
     filterset = ProgramFilter(params, nav=nav)
     active = filterset.active
     counts = cached_per_revision(
-        "facets", revision_for(request), lambda: _facet_counts(filterset),
-        f"day={timezone.localdate()}", *(f"{k}={v}" for k, v in active.items()),  # "open now" moves with the day
+        "facets",
+        revision_for(request),
+        lambda: _facet_counts(filterset),
+        f"day={timezone.localdate()}",
+        *(f"{k}={v}" for k, v in active.items()),  # "open now" moves with the day
     )
     total = counts["total"]
-    queryset = sort_queryset(Program.objects.published().filter(filterset.combined_q()).for_listing(), filterset.sort_key)
+    queryset = sort_queryset(
+        Program.objects.published().filter(filterset.combined_q()).for_listing(), filterset.sort_key
+    )
     paginator = Paginator(queryset, PAGE_SIZE)
     paginator.count = total  # known from the facet query: no separate COUNT(*)
     page = paginator.get_page(params.get("page"))
     labels = _facet_values(filterset)
     facets = {
-        facet: [FacetValue(value, label, counts[f"{facet}__{value}"], active.get(facet) == value)
-                for value, label in values]
+        facet: [
+            FacetValue(value, label, counts[f"{facet}__{value}"], active.get(facet) == value) for value, label in values
+        ]
         for facet, values in labels.items()
     }
     return SearchResult(
-        filterset=filterset, page=page, total=total, facets=facets, sort=filterset.sort_key,
-        sorts=[(key, str(label)) for key, (label, _order) in SORTS.items()], ignored=filterset.ignored,
+        filterset=filterset,
+        page=page,
+        total=total,
+        facets=facets,
+        sort=filterset.sort_key,
+        sorts=[(key, str(label)) for key, (label, _order) in SORTS.items()],
+        ignored=filterset.ignored,
     )
 
 
@@ -169,7 +182,9 @@ def district_programs(request, district: District) -> DistrictPrograms:
     city = nav.city
     counts = published.aggregate(
         own=Count("pk", filter=Q(provider_id=district.pk)),
-        city=Count("pk", filter=Q(provider_id=city.pk)) if city and not district.is_city else Count("pk", filter=Q(pk=None)),
+        city=Count("pk", filter=Q(provider_id=city.pk))
+        if city and not district.is_city
+        else Count("pk", filter=Q(pk=None)),
     )
     own = list(published.filter(provider_id=district.pk).for_listing().order_by("title", "pk")[:DISTRICT_SECTION_SIZE])
     city_programs: list[Program] = []

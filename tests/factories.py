@@ -9,7 +9,9 @@ _seq = itertools.count(1)
 
 
 def stage(slug="birth", order=None, name="출생", **kw) -> LifeStage:
-    obj, _ = LifeStage.objects.get_or_create(slug=slug, defaults={"order": order or next(_seq) + 100, "name": name, **kw})
+    obj, _ = LifeStage.objects.get_or_create(
+        slug=slug, defaults={"order": order or next(_seq) + 100, "name": name, **kw}
+    )
     return obj
 
 

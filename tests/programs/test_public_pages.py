@@ -60,8 +60,9 @@ def test_program_page_has_json_ld_and_open_graph(client, catalogue):
 def test_program_not_open_shows_a_status_banner_with_its_date(client, catalogue):
     import datetime
 
-    program = factories.program(operating_status=Program.OperatingStatus.PAUSED,
-                                status_since=datetime.date(2026, 3, 2), status_note="예산 소진")
+    program = factories.program(
+        operating_status=Program.OperatingStatus.PAUSED, status_since=datetime.date(2026, 3, 2), status_note="예산 소진"
+    )
     body = html(client.get(program.get_absolute_url()))
     assert "일시 중단" in body and "2026. 3. 2." in body and "예산 소진" in body
 
@@ -80,8 +81,9 @@ def test_draft_program_is_a_404(client, catalogue):
     assert client.get(f"/programs/{draft.slug}/").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/stages/nope/", "/districts/nope/", "/programs/nope/", "/no-such-page/",
-                                 "/en/stages/nope/"])
+@pytest.mark.parametrize(
+    "url", ["/stages/nope/", "/districts/nope/", "/programs/nope/", "/no-such-page/", "/en/stages/nope/"]
+)
 def test_unknown_slugs_are_a_404_page_in_our_design(client, catalogue, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -116,8 +118,13 @@ def test_pages_send_a_strict_content_security_policy_and_nothing_inline(client, 
 
 
 def test_catalogue_pages_are_public_and_admin_is_not(client, catalogue):
-    for name, args in [("home", []), ("programs:list", []), ("programs:stage", ["birth"]),
-                       ("districts:detail", ["seo-gu"]), ("programs:detail", ["birth-childrearing-allowance"])]:
+    for name, args in [
+        ("home", []),
+        ("programs:list", []),
+        ("programs:stage", ["birth"]),
+        ("districts:detail", ["seo-gu"]),
+        ("programs:detail", ["birth-childrearing-allowance"]),
+    ]:
         assert client.get(reverse(name, args=args)).status_code == 200
     assert client.get("/admin/").status_code == 302
 

@@ -14,12 +14,15 @@ def titles(client, query):
     return {p.title for p in response.context["result"].page.object_list}
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("산후", "산후관리 공공서비스"),  # the start of a word
-    ("축하금", "출산축하금"),  # the end of a word
-    ("장난감", "장난감도서관"),
-    ("돌봄센터", "긴급아이돌봄센터"),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("산후", "산후관리 공공서비스"),  # the start of a word
+        ("축하금", "출산축하금"),  # the end of a word
+        ("장난감", "장난감도서관"),
+        ("돌봄센터", "긴급아이돌봄센터"),
+    ],
+)
 def test_korean_partial_words_find_the_whole(client, catalogue, q, expected):
     found = titles(client, f"?q={q}")
     assert any(expected in t for t in found), (q, found)
@@ -68,11 +71,14 @@ def test_eligibility_facets(client, catalogue):
     assert not any("산모산후관리비" in t for t in titles(client, "?order=3"))
     assert any("산모산후관리비" in t for t in titles(client, "?order=4"))
     assert {"동구 영유아 건강수당"} <= titles(client, "?income=housing_benefit") or any(
-        "건강수당" in t for t in titles(client, "?income=housing_benefit"))
+        "건강수당" in t for t in titles(client, "?income=housing_benefit")
+    )
 
 
 def test_open_now_and_operating_status(client, catalogue):
-    closed = factories.program(title="끝난 사업", window_start=datetime.date(2020, 1, 1), window_end=datetime.date(2020, 2, 1))
+    closed = factories.program(
+        title="끝난 사업", window_start=datetime.date(2020, 1, 1), window_end=datetime.date(2020, 2, 1)
+    )
     paused = factories.program(title="멈춘 사업", operating_status=Program.OperatingStatus.PAUSED)
     open_titles = titles(client, "?open=1")
     assert closed.title not in open_titles and paused.title not in open_titles
@@ -104,11 +110,27 @@ def test_pagination_keeps_the_filters(client, db):
     assert 'href="?stage=birth&amp;page=2"' in response.content.decode()
 
 
-@pytest.mark.parametrize("query", [
-    "?stage=nonsense", "?district=atlantis", "?kind=%00", "?age=abc", "?age=-1", "?age=999", "?order=1.5",
-    "?page=abc", "?page=-3", "?page=99999", "?sort=;DROP TABLE", "?open=maybe", "?income=rich",
-    "?stage=birth&stage=marriage", "?q=", "?q=%20%20",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?stage=nonsense",
+        "?district=atlantis",
+        "?kind=%00",
+        "?age=abc",
+        "?age=-1",
+        "?age=999",
+        "?order=1.5",
+        "?page=abc",
+        "?page=-3",
+        "?page=99999",
+        "?sort=;DROP TABLE",
+        "?open=maybe",
+        "?income=rich",
+        "?stage=birth&stage=marriage",
+        "?q=",
+        "?q=%20%20",
+    ],
+)
 def test_unknown_or_malformed_filters_are_ignored_and_explained_never_a_500(client, catalogue, query):
     response = client.get("/programs/" + query)
     assert response.status_code == 200
@@ -117,14 +139,17 @@ def test_unknown_or_malformed_filters_are_ignored_and_explained_never_a_500(clie
         assert "알 수 없는 조건은 빼고" in response.content.decode()
 
 
-@pytest.mark.parametrize("q", [
-    "가" * 1000,
-    "<script>alert(1)</script>",
-    "'; DROP TABLE programs_program; --",
-    "%_\\",
-    "👶🍼 출산",
-    "\" onmouseover=\"alert(1)",
-])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "가" * 1000,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE programs_program; --",
+        "%_\\",
+        "👶🍼 출산",
+        '" onmouseover="alert(1)',
+    ],
+)
 def test_hostile_queries_are_harmless_and_shown_escaped(client, catalogue, q):
     response = client.get("/programs/", {"q": q})
     assert response.status_code == 200

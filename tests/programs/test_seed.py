@@ -47,15 +47,32 @@ def test_seed_keeps_an_officers_edit_unless_asked_to_update():
 @pytest.mark.django_db
 def test_six_stages_in_the_order_of_the_life_cycle(catalogue):
     assert list(LifeStage.objects.values_list("slug", flat=True)) == [
-        "meeting", "marriage", "pregnancy", "birth", "childcare", "work-life-balance"
+        "meeting",
+        "marriage",
+        "pregnancy",
+        "birth",
+        "childcare",
+        "work-life-balance",
     ]
-    assert list(LifeStage.objects.values_list("name", flat=True)) == ["만남", "결혼", "임신", "출생", "육아·돌봄", "일·생활균형"]
+    assert list(LifeStage.objects.values_list("name", flat=True)) == [
+        "만남",
+        "결혼",
+        "임신",
+        "출생",
+        "육아·돌봄",
+        "일·생활균형",
+    ]
 
 
 @pytest.mark.django_db
 def test_the_city_and_its_five_districts(catalogue):
     assert list(District.objects.values_list("slug", flat=True)) == [
-        "gwangju", "dong-gu", "seo-gu", "nam-gu", "buk-gu", "gwangsan-gu"
+        "gwangju",
+        "dong-gu",
+        "seo-gu",
+        "nam-gu",
+        "buk-gu",
+        "gwangsan-gu",
     ]
     city = District.objects.get(is_city=True)
     assert city.slug == "gwangju" and city.phone == "062-613-4390"
@@ -81,9 +98,12 @@ def test_district_benefits_and_each_districts_birth_congratulation_money(catalog
 @pytest.mark.django_db
 def test_seeded_facts_match_domain_brief(catalogue):
     allowance = Program.objects.get(slug="birth-childrearing-allowance")
-    assert (allowance.benefit_lump_sum, allowance.benefit_amount, allowance.benefit_payments, allowance.benefit_max) == (
-        1_000_000, 200_000, 24, 5_800_000
-    )
+    assert (
+        allowance.benefit_lump_sum,
+        allowance.benefit_amount,
+        allowance.benefit_payments,
+        allowance.benefit_max,
+    ) == (1_000_000, 200_000, 24, 5_800_000)
     dong = Program.objects.get(slug="dong-gu-infant-health-allowance")
     assert (dong.benefit_amount, dong.child_age_until_months, dong.income_criterion) == (30_000, 72, "housing_benefit")
     seo = Program.objects.get(slug="seo-gu-postpartum-care-allowance")

@@ -1,23 +1,30 @@
 """Every catalogue page makes a constant number of queries, at most 8, whatever the catalogue's size."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programs.models import Program
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/programs/", "/programs/?stage=birth&district=seo-gu&q=사업&sort=deadline&page=2",
-         "/programs/?age=3&order=2&open=1", "/stages/birth/", "/stages/birth/?page=5", "/districts/seo-gu/",
-         "/en/programs/?stage=birth"]
+PAGES = [
+    "/",
+    "/programs/",
+    "/programs/?stage=birth&district=seo-gu&q=사업&sort=deadline&page=2",
+    "/programs/?age=3&order=2&open=1",
+    "/stages/birth/",
+    "/stages/birth/?page=5",
+    "/districts/seo-gu/",
+    "/en/programs/?stage=birth",
+]
 
 
 @pytest.fixture
 def big_catalogue(catalogue):
-    from programs.models import LifeStage
     from districts.models import District
+    from programs.models import LifeStage
 
     factories.many_programs(300, stages=list(LifeStage.objects.all()), providers=list(District.objects.all()))
     return Program.objects.published().first()
@@ -35,8 +42,8 @@ def test_uncached_pages_make_at_most_8_queries_with_300_programs(client, big_cat
 
 
 def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, no_page_cache):
-    from programs.models import LifeStage
     from districts.models import District
+    from programs.models import LifeStage
 
     before = {url: count_queries(client, url) for url in PAGES}
     factories.many_programs(300, stages=list(LifeStage.objects.all()), providers=list(District.objects.all()))

@@ -62,9 +62,13 @@ class Command(BaseCommand):
                     status = "created" if status == "created" else "updated"
                 counts[status] += 1
         if counts["created"] == 0 and counts["updated"] == 0:
-            self.stdout.write(f"seed: nothing to do, the catalogue is already loaded ({counts['unchanged']} records unchanged)")
+            self.stdout.write(
+                f"seed: nothing to do, the catalogue is already loaded ({counts['unchanged']} records unchanged)"
+            )
         else:
-            self.stdout.write(f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+            self.stdout.write(
+                f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
+            )
 
     def _upsert(self, model, row):
         """Returns (object, "created" | "updated" | "unchanged")."""
