@@ -27,20 +27,6 @@ def bump_revision() -> None:
         CatalogueRevision.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
-def cached_per_revision(name: str, revision: int, build, *parts: str):
-    """Any value derived from the catalogue (nav lists, facet counts), rebuilt when the revision changes.
-    CATALOGUE_CACHE_SECONDS = 0 turns every catalogue cache off."""
-    if not settings.CATALOGUE_CACHE_SECONDS:
-        return build()
-    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest() if parts else ""  # noqa: S324 (a cache key)
-    key = f"cat:{revision}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, settings.CATALOGUE_CACHE_SECONDS)
-    return value
-
-
 def _cacheable(request) -> bool:
     # No session cookie means an anonymous visitor with nothing personal on the page (no messages, no name).
     return (

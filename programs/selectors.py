@@ -1,22 +1,23 @@
-"""Reads of the public catalogue. Each page makes a fixed number of queries, whatever the catalogue's size."""
+"""Reads of the public catalogue. Each page makes a fixed number of queries, whatever the catalogue's size:
+filtering, counting and ordering happen in the per-revision index (programs/index.py); the database is asked only
+for the programs a page shows."""
 
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 
 from districts.models import District
 
-from .cache import cached_per_revision, revision_for
-from .filters import INCOME_FACETS, PAGE_SIZE, SORTS, ProgramFilter, sort_queryset, stage_q
+from .cache import revision_for
+from .filters import INCOME_FACETS, PAGE_SIZE, SORTS, ProgramFilter
+from .index import CatalogueIndex, catalogue_index
 from .models import LifeStage, Program
 
 
 @dataclass
 class CatalogueNav:
-    """Stages and districts: read once per catalogue revision, shared by every page."""
+    """Stages and districts, shared by every page."""
 
     stages: list[LifeStage]
     districts: list[District]
@@ -36,14 +37,15 @@ class CatalogueNav:
         return [d for d in self.districts if not d.is_city]
 
 
+def index_for(request) -> CatalogueIndex:
+    return catalogue_index(revision_for(request))
+
+
 def catalogue_nav(request) -> CatalogueNav:
-    if not hasattr(request, "_catalogue_nav"):
-        request._catalogue_nav = cached_per_revision(
-            "nav",
-            revision_for(request),
-            lambda: CatalogueNav(list(LifeStage.objects.all()), list(District.objects.all())),
-        )
-    return request._catalogue_nav
+    index = index_for(request)
+    if not hasattr(index, "nav"):
+        index.nav = CatalogueNav(index.stages, index.districts)
+    return index.nav
 
 
 def stage_or_404(request, slug: str) -> LifeStage:
@@ -69,12 +71,28 @@ def published_program_or_404(slug: str) -> Program:
 
 def stage_counts(request) -> dict[int, int]:
     """Published programs per stage, for the home page's six doors."""
+    index = index_for(request)
+    return {s.pk: index.bits("stage", s.slug).bit_count() for s in index.stages}
 
-    def build():
-        rows = Program.objects.published().values("stages").annotate(n=Count("pk", distinct=True))
-        return {row["stages"]: row["n"] for row in rows if row["stages"]}
 
-    return cached_per_revision("stage-counts", revision_for(request), build)
+class _IndexPaginator(Paginator):
+    """A Paginator over index hits: knows its count, fetches only the page's rows (in the index's order)."""
+
+    def __init__(self, index: CatalogueIndex, matching: int, sort: str):
+        super().__init__([], PAGE_SIZE)
+        self.index, self.matching, self.sort = index, matching, sort
+        self.__dict__["count"] = matching.bit_count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        ids = self.index.page_ids(self.matching, self.sort, offset, self.per_page)
+        rows = Program.objects.for_listing().in_bulk(ids)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def _paginate(index: CatalogueIndex, matching: int, sort: str, page_number) -> Page:
+    return _IndexPaginator(index, matching, sort).get_page(page_number)
 
 
 @dataclass
@@ -96,8 +114,7 @@ class SearchResult:
     ignored: list[str]
 
 
-def _facet_values(filterset: ProgramFilter) -> dict[str, list[tuple[str, str]]]:
-    nav = filterset.nav
+def _facet_labels(nav: CatalogueNav) -> dict[str, list[tuple[str, str]]]:
     return {
         "stage": [(s.slug, s.tr.name) for s in nav.stages],
         "district": [(d.slug, d.tr.name) for d in nav.districts],
@@ -110,58 +127,35 @@ def _facet_values(filterset: ProgramFilter) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _facet_counts(filterset: ProgramFilter) -> dict[str, int]:
-    """One aggregate query: for each facet value, how many programs match if that value were chosen (the other
-    filters staying as they are), plus the total for the current filters."""
-    aggregates = {"total": Count("pk", filter=filterset.combined_q())}
-    for facet, values in _facet_values(filterset).items():
-        others = filterset.combined_q(without=facet)
-        for value, _label in values:
-            aggregates[f"{facet}__{value}"] = Count("pk", filter=others & filterset.filter_q(facet, value))
-    return Program.objects.published().aggregate(**aggregates)
-
-
 def program_search(request, params) -> SearchResult:
-    """The /programs/ list: filters, facet counts, sort and a page of results."""
+    """The /programs/ list: filters, facet counts ("how many if I chose this", the other filters staying as they
+    are), sort and one page of results."""
+    index = index_for(request)
     nav = catalogue_nav(request)
     filterset = ProgramFilter(params, nav=nav)
     active = filterset.active
-    counts = cached_per_revision(
-        "facets",
-        revision_for(request),
-        lambda: _facet_counts(filterset),
-        f"day={timezone.localdate()}",
-        *(f"{k}={v}" for k, v in active.items()),  # "open now" moves with the day
-    )
-    total = counts["total"]
-    queryset = sort_queryset(
-        Program.objects.published().filter(filterset.combined_q()).for_listing(), filterset.sort_key
-    )
-    paginator = Paginator(queryset, PAGE_SIZE)
-    paginator.count = total  # known from the facet query: no separate COUNT(*)
-    page = paginator.get_page(params.get("page"))
-    labels = _facet_values(filterset)
-    facets = {
-        facet: [
-            FacetValue(value, label, counts[f"{facet}__{value}"], active.get(facet) == value) for value, label in values
+    matching = index.match(active)
+    facets = {}
+    for facet, values in _facet_labels(nav).items():
+        others = index.match(active, without=facet)
+        facets[facet] = [
+            FacetValue(value, label, (others & index.bits(facet, value)).bit_count(), active.get(facet) == value)
+            for value, label in values
         ]
-        for facet, values in labels.items()
-    }
     return SearchResult(
         filterset=filterset,
-        page=page,
-        total=total,
+        page=_paginate(index, matching, filterset.sort_key, params.get("page")),
+        total=matching.bit_count(),
         facets=facets,
         sort=filterset.sort_key,
-        sorts=[(key, str(label)) for key, (label, _order) in SORTS.items()],
+        sorts=[(key, str(label)) for key, label in SORTS.items()],
         ignored=filterset.ignored,
     )
 
 
 def stage_programs(request, stage: LifeStage, page_number) -> Page:
-    queryset = Program.objects.published().filter(stage_q(stage.pk)).for_listing().order_by("title", "pk")
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(page_number)
+    index = index_for(request)
+    return _paginate(index, index.bits("stage", stage.slug), "title", page_number)
 
 
 @dataclass
@@ -172,24 +166,18 @@ class DistrictPrograms:
     city_total: int
 
 
-DISTRICT_SECTION_SIZE = 20
-
-
 def district_programs(request, district: District) -> DistrictPrograms:
     """A district's own programs and the city's, told apart; each section shows its first programs and its total."""
-    nav = catalogue_nav(request)
-    published = Program.objects.published()
-    city = nav.city
-    counts = published.aggregate(
-        own=Count("pk", filter=Q(provider_id=district.pk)),
-        city=Count("pk", filter=Q(provider_id=city.pk))
-        if city and not district.is_city
-        else Count("pk", filter=Q(pk=None)),
+    index = index_for(request)
+    city = catalogue_nav(request).city
+    own_bits = index.bits("provider", district.slug)
+    city_bits = index.bits("provider", city.slug) if city and not district.is_city else 0
+    own_ids = index.page_ids(own_bits, "title", 0, PAGE_SIZE)
+    city_ids = index.page_ids(city_bits, "title", 0, PAGE_SIZE) if city_bits else []
+    rows = Program.objects.for_listing().in_bulk(own_ids + city_ids)  # both sections in one query
+    return DistrictPrograms(
+        own=[rows[pk] for pk in own_ids if pk in rows],
+        own_total=own_bits.bit_count(),
+        city=[rows[pk] for pk in city_ids if pk in rows],
+        city_total=city_bits.bit_count(),
     )
-    own = list(published.filter(provider_id=district.pk).for_listing().order_by("title", "pk")[:DISTRICT_SECTION_SIZE])
-    city_programs: list[Program] = []
-    if city and not district.is_city and counts["city"]:
-        city_programs = list(
-            published.filter(provider_id=city.pk).for_listing().order_by("title", "pk")[:DISTRICT_SECTION_SIZE]
-        )
-    return DistrictPrograms(own=own, own_total=counts["own"], city=city_programs, city_total=counts["city"])

@@ -2,13 +2,17 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from programs import index as catalogue_index
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # The database rolls back between tests but the in-memory cache does not: a revision number could repeat.
+    # The database rolls back between tests but memory does not: a revision number could repeat.
     cache.clear()
+    catalogue_index.clear()
     yield
     cache.clear()
+    catalogue_index.clear()
 
 
 @pytest.fixture

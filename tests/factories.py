@@ -3,6 +3,7 @@
 import itertools
 
 from districts.models import District
+from programs.cache import bump_revision
 from programs.models import LifeStage, Program
 
 _seq = itertools.count(1)
@@ -60,4 +61,5 @@ def many_programs(count: int, *, stages, providers) -> list[Program]:
     through.objects.bulk_create(
         through(program_id=p.pk, lifestage_id=stages[i % len(stages)].pk) for i, p in enumerate(programs)
     )
+    bump_revision()  # bulk_create sends no signals
     return programs

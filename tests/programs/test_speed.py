@@ -81,3 +81,26 @@ def test_visitors_with_a_session_are_not_served_the_shared_cache(client, catalog
     client.get("/")
     client.cookies["sessionid"] = "whatever"
     assert "X-Catalogue-Cache" not in client.get("/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_once_the_index_is_built_a_page_reads_only_what_it_shows(client, big_catalogue, no_page_cache, url):
+    client.get(url)  # builds the catalogue index for this revision (4 queries, once per change)
+    # revision + the page's programs + their stages
+    assert count_queries(client, url) <= 3
+
+
+def test_index_search_matches_the_database_substring_search(client, big_catalogue):
+    from django.db.models import Q
+
+    from programs.cache import current_revision
+    from programs.index import catalogue_index
+
+    index = catalogue_index(current_revision())
+    for word in ["산후", "축하금", "돌봄", "관리", "Allowance", "없는말", "%", "_"]:
+        q = Q()
+        for field in ("title", "title_en", "summary", "summary_en", "body", "body_en"):
+            q |= Q(**{f"{field}__icontains": word})
+        expected = set(Program.objects.published().filter(q).values_list("pk", flat=True))
+        found = {index.ids[pos] for pos in range(len(index.ids)) if index.search(word) >> pos & 1}
+        assert found == expected, word

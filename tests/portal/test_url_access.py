@@ -1,0 +1,29 @@
+"""Every URL pattern is either public on purpose or behind login (LoginRequiredMiddleware)."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"home", "livez", "programs:list", "programs:detail", "programs:stage", "districts:detail"}
+
+
+def named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin guards itself (staff login)
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_patterns(entry, ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", entry.callback
+
+
+def test_every_url_pattern_is_public_only_on_purpose():
+    public = {name for name, view in named_patterns() if getattr(view, "login_required", True) is False}
+    assert public == PUBLIC
+
+
+@pytest.mark.django_db
+def test_admin_requires_staff_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
