@@ -146,6 +146,12 @@ class Program(Localized, models.Model):
     benefit_text = models.CharField(_("지원 내용"), max_length=300, blank=True)
     benefit_text_en = models.CharField(_("지원 내용(영문)"), max_length=400, blank=True)
 
+    # Where and when (facilities)
+    location = models.CharField(_("위치"), max_length=300, blank=True)
+    location_en = models.CharField(_("위치(영문)"), max_length=400, blank=True)
+    opening_hours = models.CharField(_("운영 시간"), max_length=300, blank=True)
+    opening_hours_en = models.CharField(_("운영 시간(영문)"), max_length=400, blank=True)
+
     # Who qualifies: structured facts (the screener evaluates these) plus notes
     eligibility_match = models.CharField(_("조건 결합"), max_length=5, choices=Match.choices, default=Match.ALL)
     residence_required = models.BooleanField(_("제공 기관 관할 지역 거주"), default=True)

@@ -134,6 +134,35 @@ def apply_methods(p: Program) -> list[str]:
     return methods
 
 
+# The facts a program page shows, in order, by kind: a facility is visited, a cash benefit is applied for.
+SECTIONS_BY_KIND = {
+    Program.Kind.CASH: ["benefit", "eligibility", "apply", "window", "selection", "documents"],
+    Program.Kind.SERVICE: ["benefit", "eligibility", "apply", "window", "selection", "documents"],
+    Program.Kind.FACILITY: ["benefit", "location", "hours", "eligibility", "apply"],
+    Program.Kind.SUPPORT: ["benefit", "eligibility", "selection", "apply", "window", "documents"],
+    Program.Kind.OTHER: ["benefit", "eligibility", "apply", "window", "selection", "documents"],
+}
+
+
+def section_labels(p: Program) -> dict[str, str]:
+    facility = p.kind == Program.Kind.FACILITY
+    return {
+        "benefit": _("지원 금액") if p.kind == Program.Kind.CASH else (_("이용 안내") if facility else _("지원 내용")),
+        "eligibility": _("이용 대상") if facility else _("지원 대상"),
+        "apply": _("이용 방법") if facility else _("신청 방법"),
+        "window": _("신청 기간"),
+        "selection": _("선정 방법"),
+        "documents": _("구비 서류"),
+        "location": _("위치"),
+        "hours": _("운영 시간"),
+    }
+
+
+def fact_sections(p: Program) -> list[tuple[str, str]]:
+    labels = section_labels(p)
+    return [(key, labels[key]) for key in SECTIONS_BY_KIND[p.kind]]
+
+
 def json_ld(p: Program, url: str) -> str:
     """schema.org GovernmentService, for search engines and link previews. Escaped for a <script> data block."""
     office, phone = p.contact

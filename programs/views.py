@@ -34,6 +34,7 @@ def program_detail(request, slug):
     context = {
         "program": program,
         "canonical_url": url,
+        "sections": presentation.fact_sections(program),
         "benefit_lines": presentation.benefit_lines(program),
         "eligibility_lines": presentation.eligibility_lines(program),
         "window_text": presentation.window_text(program),

@@ -132,3 +132,14 @@ def test_catalogue_pages_are_public_and_admin_is_not(client, catalogue):
 def test_state_changes_are_refused_on_public_pages(client, catalogue):
     assert client.post("/programs/").status_code == 405
     assert client.post("/").status_code == 405
+
+
+def test_program_page_is_laid_out_for_its_kind(client, catalogue):
+    facility = html(client.get("/programs/nam-gu-toy-libraries/"))
+    assert "위치" in facility and "운영 시간" in facility and "이용 방법" in facility
+    assert "신청 기간" not in facility and "구비 서류" not in facility
+    cash = html(client.get("/programs/birth-childrearing-allowance/"))
+    assert "지원 금액" in cash and "신청 기간" in cash and "구비 서류" in cash and "운영 시간" not in cash
+    located = factories.program(kind=Program.Kind.FACILITY, location="광주광역시 어딘가 1", opening_hours="평일 9~18시")
+    body = html(client.get(located.get_absolute_url()))
+    assert "광주광역시 어딘가 1" in body and "평일 9~18시" in body
