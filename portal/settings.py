@@ -117,11 +117,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+KRDS_DIR = BASE_DIR / "node_modules" / "krds-uiux" / "resources"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    # KRDS from npm; the CSS subset built by `manage.py build_assets` sits beside it so relative URLs resolve.
-    ("krds", BASE_DIR / "node_modules" / "krds-uiux" / "resources"),
+    # Only the parts of KRDS the pages use (its full stylesheets point at icons that do not exist, which the
+    # manifest storage rightly refuses); the subset built by `manage.py build_assets` sits beside them under the
+    # same prefix, so its relative URLs resolve.
+    ("krds/css/common", KRDS_DIR / "css" / "common"),
+    ("krds/css/token", KRDS_DIR / "css" / "token"),
+    ("krds/fonts", KRDS_DIR / "fonts"),
+    ("krds/img", KRDS_DIR / "img"),
     ("krds", VAR_DIR / "build" / "krds"),
 ]
 STORAGES = {

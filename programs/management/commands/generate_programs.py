@@ -27,14 +27,24 @@ STAGE_WEIGHTS = {"meeting": 1, "marriage": 2, "pregnancy": 4, "birth": 5, "child
 ADJECTIVES = ["행복한", "든든한", "따뜻한", "안심", "첫걸음", "우리 아이", "함께하는", "건강한", "희망", "온가족"]
 # (noun, kind): the kind follows from what the program gives.
 NOUNS = [
-    ("출산 축하금", Program.Kind.CASH), ("첫만남 축하금", Program.Kind.CASH), ("양육 수당", Program.Kind.CASH),
-    ("다자녀 수당", Program.Kind.CASH), ("산후조리비", Program.Kind.CASH), ("난임 시술비", Program.Kind.CASH),
-    ("산후 돌봄", Program.Kind.SERVICE), ("아이돌봄 서비스", Program.Kind.SERVICE),
-    ("산모 건강관리", Program.Kind.SERVICE), ("육아 상담", Program.Kind.SERVICE),
-    ("공동육아나눔터", Program.Kind.FACILITY), ("시간제 보육실", Program.Kind.FACILITY),
-    ("장난감 도서관", Program.Kind.FACILITY), ("신혼부부 주거", Program.Kind.SUPPORT),
-    ("청년 희망통장", Program.Kind.SUPPORT), ("전세자금 이자", Program.Kind.SUPPORT),
-    ("결혼 준비 교실", Program.Kind.OTHER), ("일생활 균형 캠페인", Program.Kind.OTHER),
+    ("출산 축하금", Program.Kind.CASH),
+    ("첫만남 축하금", Program.Kind.CASH),
+    ("양육 수당", Program.Kind.CASH),
+    ("다자녀 수당", Program.Kind.CASH),
+    ("산후조리비", Program.Kind.CASH),
+    ("난임 시술비", Program.Kind.CASH),
+    ("산후 돌봄", Program.Kind.SERVICE),
+    ("아이돌봄 서비스", Program.Kind.SERVICE),
+    ("산모 건강관리", Program.Kind.SERVICE),
+    ("육아 상담", Program.Kind.SERVICE),
+    ("공동육아나눔터", Program.Kind.FACILITY),
+    ("시간제 보육실", Program.Kind.FACILITY),
+    ("장난감 도서관", Program.Kind.FACILITY),
+    ("신혼부부 주거", Program.Kind.SUPPORT),
+    ("청년 희망통장", Program.Kind.SUPPORT),
+    ("전세자금 이자", Program.Kind.SUPPORT),
+    ("결혼 준비 교실", Program.Kind.OTHER),
+    ("일생활 균형 캠페인", Program.Kind.OTHER),
 ]
 SENTENCES = [
     "{area}에 사는 가정의 {noun} 부담을 덜어 드립니다.",
@@ -46,7 +56,9 @@ SENTENCES = [
     "산후 회복과 아이 돌봄을 돕기 위해 마련되었습니다.",
 ]
 STATUSES = [Program.OperatingStatus.OPEN] * 17 + [
-    Program.OperatingStatus.PAUSED, Program.OperatingStatus.SEASONAL, Program.OperatingStatus.CLOSED,
+    Program.OperatingStatus.PAUSED,
+    Program.OperatingStatus.SEASONAL,
+    Program.OperatingStatus.CLOSED,
 ]
 INCOMES = [Program.Income.ANY] * 6 + [v for v, _label in Program.Income.choices if v]
 
@@ -77,8 +89,9 @@ class Command(BaseCommand):
                 programs = [self._program(rng, n, districts) for n in numbers]
                 Program.objects.bulk_create(programs)  # PostgreSQL and SQLite return the new primary keys
                 Through = Program.stages.through
-                links = [Through(program_id=p.pk, lifestage_id=s.pk)
-                         for p in programs for s in self._stages(rng, stages)]
+                links = [
+                    Through(program_id=p.pk, lifestage_id=s.pk) for p in programs for s in self._stages(rng, stages)
+                ]
                 Through.objects.bulk_create(links)
             bump_revision()
         total = Program.objects.filter(is_synthetic=True).count()
@@ -90,7 +103,7 @@ class Command(BaseCommand):
 
     def _next_number(self) -> int:
         slugs = Program.objects.filter(slug__startswith=SLUG_PREFIX).values_list("slug", flat=True)
-        numbers = [int(s[len(SLUG_PREFIX):]) for s in slugs if s[len(SLUG_PREFIX):].isdigit()]
+        numbers = [int(s[len(SLUG_PREFIX) :]) for s in slugs if s[len(SLUG_PREFIX) :].isdigit()]
         return max(numbers, default=0) + 1
 
     def _delete(self):
@@ -124,13 +137,25 @@ class Command(BaseCommand):
         title = f"{area} {rng.choice(ADJECTIVES)} {noun} 지원 #{n}"
         sentences = [s.format(area=area, noun=noun) for s in rng.sample(SENTENCES, 4)]
         program = Program(
-            slug=f"{SLUG_PREFIX}{n}", title=title, title_en=f"Synthetic program #{n}",
-            summary=" ".join(sentences[:2]), body="\n".join(sentences), provider=provider, kind=kind,
-            publication=Program.Publication.PUBLISHED, is_synthetic=True, rules_year=rng.choice([2024, 2025, 2026]),
-            operating_status=rng.choice(STATUSES), income_criterion=rng.choice(INCOMES),
-            apply_online=rng.random() < 0.3, apply_in_person=rng.random() < 0.7, apply_by_phone=rng.random() < 0.2,
-            pregnancy_required=rng.random() < 0.08, residence_required=rng.random() < 0.9,
-            contact_office=f"{provider.office_name} 합성데이터팀", contact_phone="062-000-0000",
+            slug=f"{SLUG_PREFIX}{n}",
+            title=title,
+            title_en=f"Synthetic program #{n}",
+            summary=" ".join(sentences[:2]),
+            body="\n".join(sentences),
+            provider=provider,
+            kind=kind,
+            publication=Program.Publication.PUBLISHED,
+            is_synthetic=True,
+            rules_year=rng.choice([2024, 2025, 2026]),
+            operating_status=rng.choice(STATUSES),
+            income_criterion=rng.choice(INCOMES),
+            apply_online=rng.random() < 0.3,
+            apply_in_person=rng.random() < 0.7,
+            apply_by_phone=rng.random() < 0.2,
+            pregnancy_required=rng.random() < 0.08,
+            residence_required=rng.random() < 0.9,
+            contact_office=f"{provider.office_name} 합성데이터팀",
+            contact_phone="062-000-0000",
             sources="벤치마크용 합성 데이터",
             last_verified=datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(300)),
         )
