@@ -23,6 +23,11 @@ from .models import LifeStage, Program
 AGES = range(0, 19)  # child's age in whole years, as the age facet offers it
 BIRTH_ORDERS = range(1, 11)
 SEARCH_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en")
+# What a list card shows: kept in the index, so a list page needs no program query at all.
+CARD_FIELDS = (
+    "pk", "slug", "title", "title_en", "summary", "summary_en", "provider_id", "kind", "operating_status",
+    "window_end", "benefit_amount", "benefit_unit", "benefit_max",
+)  # fmt: skip
 
 
 def _bits(positions) -> int:
@@ -42,7 +47,13 @@ class CatalogueIndex:
     texts: list[str] = field(default_factory=list)  # position -> lower-cased searchable text
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> bitset of positions
     orders: dict[str, list[int]] = field(default_factory=dict)  # sort key -> positions in that order
+    cards: list[dict] = field(default_factory=list)  # position -> CARD_FIELDS
+    stage_ids: list[list[int]] = field(default_factory=list)  # position -> the program's stage pks, in stage order
+    position: dict[int, int] = field(default_factory=dict)  # Program pk -> position
     _words: dict[str, int] = field(default_factory=dict, repr=False)
+    validated: dict[str, tuple] = field(default_factory=dict, repr=False)  # query string -> validated filters
+    rendered_cards: dict[tuple[str, int], str] = field(default_factory=dict, repr=False)  # (language, pk) -> HTML
+    _card_objects: dict[int, Program] = field(default_factory=dict, repr=False)
 
     @property
     def everything(self) -> int:
@@ -76,10 +87,30 @@ class CatalogueIndex:
                 result &= self.bits(facet, value)
         return result
 
-    def page_ids(self, matching: int, sort: str, offset: int, limit: int) -> list[int]:
+    def page_positions(self, matching: int, sort: str, offset: int, limit: int) -> list[int]:
         members = bin(matching)[:1:-1]  # members[pos] == "1" when pos matches
         hits = (pos for pos in self.orders[sort] if pos < len(members) and members[pos] == "1")
-        return [self.ids[pos] for pos in itertools.islice(hits, offset, offset + limit)]
+        return list(itertools.islice(hits, offset, offset + limit))
+
+    def stages_of(self, program_pk: int) -> list[LifeStage]:
+        pos = self.position.get(program_pk)
+        if pos is None:
+            return []
+        by_pk = {s.pk: s for s in self.stages}
+        return [by_pk[pk] for pk in self.stage_ids[pos]]
+
+    def card(self, pos: int) -> Program:
+        """An unsaved Program holding just what a list card shows, with its provider and stages attached.
+        Built once per index: pages only read it."""
+        program = self._card_objects.get(pos)
+        if program is None:
+            districts = {d.pk: d for d in self.districts}
+            stages = {s.pk: s for s in self.stages}
+            program = Program(**{k: v for k, v in self.cards[pos].items() if k != "provider_id"})
+            program.provider = districts[self.cards[pos]["provider_id"]]
+            program.stage_list = [stages[pk] for pk in self.stage_ids[pos]]
+            self._card_objects[pos] = program
+        return program
 
 
 def build(revision: int, day: datetime.date) -> CatalogueIndex:
@@ -90,17 +121,24 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
         .values(
             "pk", "provider_id", "kind", "operating_status", "apply_online", "pregnancy_required", "income_criterion",
             "child_age_from_months", "child_age_until_months", "birth_order_from", "birth_order_to",
-            "window_start", "window_end", "updated_at", *SEARCH_FIELDS,
+            "window_start", "window_end", "updated_at", "slug", "benefit_amount", "benefit_unit", "benefit_max",
+            *SEARCH_FIELDS,
         )
     )  # fmt: skip
-    position = {row["pk"]: pos for pos, row in enumerate(rows)}
+    position = index.position = {row["pk"]: pos for pos, row in enumerate(rows)}
     index.ids = [row["pk"] for row in rows]
     index.texts = ["\n".join(row[f] for f in SEARCH_FIELDS).lower() for row in rows]
+    index.cards = [{f: row[f] for f in CARD_FIELDS} for row in rows]
 
+    stage_order = {s.pk: s.order for s in index.stages}
     stage_positions: dict[int, list[int]] = {s.pk: [] for s in index.stages}
+    index.stage_ids = [[] for _ in rows]
     through = Program.stages.through.objects.filter(program__publication=Program.Publication.PUBLISHED)
     for program_id, stage_id in through.values_list("program_id", "lifestage_id"):
         stage_positions[stage_id].append(position[program_id])
+        index.stage_ids[position[program_id]].append(stage_id)
+    for ids in index.stage_ids:
+        ids.sort(key=stage_order.__getitem__)
 
     def where(predicate) -> int:
         return _bits(pos for pos, row in enumerate(rows) if predicate(row))

@@ -217,6 +217,9 @@ class Program(Localized, models.Model):
 
     objects = ProgramQuerySet.as_manager()
 
+    # Its stages, in order, when read from the catalogue index (a page never queries them one program at a time).
+    stage_list: list[LifeStage]
+
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = _("지원사업")

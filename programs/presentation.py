@@ -175,7 +175,7 @@ def json_ld(p: Program, url: str) -> str:
         "serviceType": p.get_kind_display(),
         "provider": {"@type": "GovernmentOrganization", "name": p.provider.tr.office_name},
         "areaServed": {"@type": "AdministrativeArea", "name": p.provider.tr.name},
-        "audience": {"@type": "Audience", "audienceType": ", ".join(s.tr.name for s in p.stages.all())},
+        "audience": {"@type": "Audience", "audienceType": ", ".join(s.tr.name for s in p.stage_list)},
     }
     channel = {"@type": "ServiceChannel", "name": office}
     if phone:

@@ -3,6 +3,7 @@ filtering, counting and ordering happen in the per-revision index (programs/inde
 for the programs a page shows."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404
@@ -62,11 +63,13 @@ def district_or_404(request, slug: str) -> District:
         raise Http404("unknown district") from None
 
 
-def published_program_or_404(slug: str) -> Program:
+def published_program_or_404(request, slug: str) -> Program:
     try:
-        return Program.objects.published().select_related("provider").prefetch_related("stages").get(slug=slug)
+        program = Program.objects.published().select_related("provider").get(slug=slug)
     except Program.DoesNotExist:
         raise Http404("unknown program") from None
+    program.stage_list = index_for(request).stages_of(program.pk)
+    return program
 
 
 def stage_counts(request) -> dict[int, int]:
@@ -76,7 +79,7 @@ def stage_counts(request) -> dict[int, int]:
 
 
 class _IndexPaginator(Paginator):
-    """A Paginator over index hits: knows its count, fetches only the page's rows (in the index's order)."""
+    """A Paginator over index hits: knows its count; its pages hold list cards built from the index."""
 
     def __init__(self, index: CatalogueIndex, matching: int, sort: str):
         super().__init__([], PAGE_SIZE)
@@ -86,9 +89,8 @@ class _IndexPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        ids = self.index.page_ids(self.matching, self.sort, offset, self.per_page)
-        rows = Program.objects.for_listing().in_bulk(ids)
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+        positions = self.index.page_positions(self.matching, self.sort, offset, self.per_page)
+        return Page([self.index.card(pos) for pos in positions], number, self)
 
 
 def _paginate(index: CatalogueIndex, matching: int, sort: str, page_number) -> Page:
@@ -101,11 +103,12 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    href: str  # this page's query with the value chosen (or, when selected, cleared), back on page 1
 
 
 @dataclass
 class SearchResult:
-    filterset: ProgramFilter
+    active: dict[str, str]  # the valid filters in force
     page: Page
     total: int
     facets: dict[str, list[FacetValue]]
@@ -132,25 +135,41 @@ def program_search(request, params) -> SearchResult:
     are), sort and one page of results."""
     index = index_for(request)
     nav = catalogue_nav(request)
-    filterset = ProgramFilter(params, nav=nav)
-    active = filterset.active
+    active, sort, ignored = _validated(index, nav, params)
     matching = index.match(active)
+    query = [(k, v) for k, values in params.lists() if k != "page" for v in values]
     facets = {}
     for facet, values in _facet_labels(nav).items():
         others = index.match(active, without=facet)
-        facets[facet] = [
-            FacetValue(value, label, (others & index.bits(facet, value)).bit_count(), active.get(facet) == value)
-            for value, label in values
-        ]
+        kept = [(k, v) for k, v in query if k != facet]
+        facets[facet] = []
+        for value, label in values:
+            selected = active.get(facet) == value
+            href = "?" + urlencode(kept if selected else [*kept, (facet, value)])
+            count = (others & index.bits(facet, value)).bit_count()
+            facets[facet].append(FacetValue(value, label, count, selected, href))
     return SearchResult(
-        filterset=filterset,
-        page=_paginate(index, matching, filterset.sort_key, params.get("page")),
+        active=active,
+        page=_paginate(index, matching, sort, params.get("page")),
         total=matching.bit_count(),
         facets=facets,
-        sort=filterset.sort_key,
+        sort=sort,
         sorts=[(key, str(label)) for key, label in SORTS.items()],
-        ignored=filterset.ignored,
+        ignored=ignored,
     )
+
+
+def _validated(index: CatalogueIndex, nav: CatalogueNav, params) -> tuple[dict[str, str], str, list[str]]:
+    """(active filters, sort, ignored parameter names) from the query string, through django-filter's form.
+    Remembered per catalogue revision: the same query string always validates the same way."""
+    key = "&".join(sorted(f"{k}={v}" for k, values in params.lists() if k != "page" for v in values))
+    hit = index.validated.get(key)
+    if hit is None:
+        filterset = ProgramFilter(params, nav=nav)
+        hit = (filterset.active, filterset.sort_key, filterset.ignored)
+        if len(index.validated) < 4096:
+            index.validated[key] = hit
+    return hit
 
 
 def stage_programs(request, stage: LifeStage, page_number) -> Page:
@@ -170,14 +189,13 @@ def district_programs(request, district: District) -> DistrictPrograms:
     """A district's own programs and the city's, told apart; each section shows its first programs and its total."""
     index = index_for(request)
     city = catalogue_nav(request).city
-    own_bits = index.bits("provider", district.slug)
-    city_bits = index.bits("provider", city.slug) if city and not district.is_city else 0
-    own_ids = index.page_ids(own_bits, "title", 0, PAGE_SIZE)
-    city_ids = index.page_ids(city_bits, "title", 0, PAGE_SIZE) if city_bits else []
-    rows = Program.objects.for_listing().in_bulk(own_ids + city_ids)  # both sections in one query
+    own = _paginate(index, index.bits("provider", district.slug), "title", 1)
+    city_page = None
+    if city and not district.is_city:
+        city_page = _paginate(index, index.bits("provider", city.slug), "title", 1)
     return DistrictPrograms(
-        own=[rows[pk] for pk in own_ids if pk in rows],
-        own_total=own_bits.bit_count(),
-        city=[rows[pk] for pk in city_ids if pk in rows],
-        city_total=city_bits.bit_count(),
+        own=list(own.object_list),
+        own_total=own.paginator.count,
+        city=list(city_page.object_list) if city_page else [],
+        city_total=city_page.paginator.count if city_page else 0,
     )

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from . import presentation, selectors
@@ -12,7 +13,9 @@ from .filters import AGES, BIRTH_ORDERS
 @cache_public_page
 def program_list(request):
     result = selectors.program_search(request, request.GET)
-    context = {"result": result, "query": request.GET, "ages": AGES, "birth_orders": BIRTH_ORDERS}
+    ages = [(value, ngettext("%(n)d세", "%(n)d세", n) % {"n": n}) for value, n in AGES]
+    birth_orders = [(value, ngettext("%(n)d째", "%(n)d째", n) % {"n": n}) for value, n in BIRTH_ORDERS]
+    context = {"result": result, "query": request.GET, "ages": ages, "birth_orders": birth_orders}
     return render(request, "programs/program_list.html", context)
 
 
@@ -29,7 +32,7 @@ def stage_detail(request, slug):
 @require_safe
 @cache_public_page
 def program_detail(request, slug):
-    program = selectors.published_program_or_404(slug)
+    program = selectors.published_program_or_404(request, slug)
     url = request.build_absolute_uri(program.get_absolute_url())
     context = {
         "program": program,

@@ -1,6 +1,10 @@
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from programs import presentation
+from programs.selectors import index_for
 
 register = template.Library()
 
@@ -8,12 +12,6 @@ register = template.Library()
 @register.filter
 def headline_amount(program):
     return presentation.headline_amount(program)
-
-
-@register.simple_tag(takes_context=True)
-def facet_href(context, name, value):
-    """Link that sets (or, with an empty value, clears) the filter `name`."""
-    return query_with(context, **{name: value})
 
 
 @register.simple_tag(takes_context=True)
@@ -35,3 +33,22 @@ def query_with(context, **changes):
 @register.filter
 def elided_pages(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def program_cards(context, programs):
+    """The list cards of `programs` (cards from the catalogue index). A card depends only on its program, the
+    language and the day, all fixed within one index, so each is rendered once per index and language."""
+    index = index_for(context["request"])
+    language = get_language()
+    card = get_template("includes/program_card.html")
+    html = []
+    for program in programs:
+        key = (language, program.pk)
+        fragment = index.rendered_cards.get(key)
+        if fragment is None:
+            fragment = card.render({"program": program})
+            if len(index.rendered_cards) < 20_000:
+                index.rendered_cards[key] = fragment
+        html.append(fragment)
+    return mark_safe("".join(html))  # noqa: S308 (rendered by the autoescaping template engine)
