@@ -89,8 +89,19 @@ class CatalogueIndex:
 
     def page_positions(self, matching: int, sort: str, offset: int, limit: int) -> list[int]:
         members = bin(matching)[:1:-1]  # members[pos] == "1" when pos matches
-        hits = (pos for pos in self.orders[sort] if pos < len(members) and members[pos] == "1")
+        if sort == "title":  # positions are in title order: walk the set bits themselves
+            hits = itertools.takewhile(lambda pos: pos >= 0, self._set_bits(members))
+        else:
+            hits = (pos for pos in self.orders[sort] if pos < len(members) and members[pos] == "1")
         return list(itertools.islice(hits, offset, offset + limit))
+
+    @staticmethod
+    def _set_bits(members: str):
+        pos = members.find("1")
+        while pos >= 0:
+            yield pos
+            pos = members.find("1", pos + 1)
+        yield -1
 
     def stages_of(self, program_pk: int) -> list[LifeStage]:
         pos = self.position.get(program_pk)
