@@ -15,7 +15,7 @@ def test_an_administrator_lists_and_edits_programs_in_the_admin(admin_client, ca
 
 @pytest.mark.django_db
 def test_a_resident_without_staff_rights_cannot_open_the_admin(client, django_user_model, catalogue):
-    user = django_user_model.objects.create_user(username="resident", password="x-long-password-1")
+    user = django_user_model.objects.create_user(email="resident@example.com", password="x-long-password-1")
     client.force_login(user)
     response = client.get("/admin/programs/program/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
