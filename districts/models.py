@@ -41,3 +41,58 @@ class District(Localized, models.Model):
         from django.urls import reverse
 
         return reverse("districts:detail", args=[self.slug])
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("자치구 담당자")
+    REVIEWER = "reviewer", _("심사자")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Assignment(models.Model):
+    """A staff member's role in one district (or the city). Never deleted: a revocation is recorded on the row,
+    so every grant and revocation stays on the record (who, whom, what, when)."""
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("관리자 화면")
+        COMMAND = "command", _("관리 명령")
+        SEED = "seed", _("시연 데이터")
+
+    user = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("사용자")
+    )
+    role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("자치구")
+    )
+    granted_at = models.DateTimeField(_("부여 일시"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("부여한 사람")
+    )
+    granted_via = models.CharField(_("부여 경로"), max_length=10, choices=Via.choices)
+    revoked_at = models.DateTimeField(_("회수 일시"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("회수한 사람")
+    )
+    revoked_via = models.CharField(_("회수 경로"), max_length=10, choices=Via.choices, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("담당 지정")
+        verbose_name_plural = _("담당 지정")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_assignment_per_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.district}"

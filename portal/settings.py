@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "simple_history",
+    "import_export",
     "portal",
     "districts",
     "programs",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -108,6 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "portal.User"
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "ko"

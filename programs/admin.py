@@ -1,23 +1,313 @@
-"""Django's admin for administrators. Officers' narrowed workspace comes with the district-officers issue."""
+"""The officers' workspace is Django's admin, narrowed per role through districts.access:
 
-from django.contrib import admin
+- a district officer lists, creates, edits, previews, publishes and unpublishes the programs of their own district
+  (or of the city), never sees another district's, and cannot change an entry's district;
+- administrators see everything and alone manage stages, districts and roles.
+Edits of a published program can be kept as a draft (residents keep seeing the published version), previewed
+exactly as residents will see it, then published. Every change is kept (django-simple-history) and can be
+restored; a save based on an outdated version is refused with what changed meanwhile.
+"""
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ManyToManyWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from districts.access import is_administrator, officer_district, programs_editable_by
+
+from . import services
 from .models import LifeStage, Program
 
 
+class AdministratorsOnly:
+    """Stages and districts are the administrators' to keep."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(LifeStage)
-class LifeStageAdmin(admin.ModelAdmin):
+class LifeStageAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["order", "name", "name_en", "slug"]
     list_display_links = ["name"]
 
 
+def describe_changes(program: Program, since_version: int) -> str:
+    """What changed in `program` after the version an editor started from: 'field: before → after', ..."""
+    records = program.history.order_by("-history_date")
+    base = records.filter(version__lte=since_version).first()
+    latest = records.first()
+    if base is None or latest is None or base.pk == latest.pk:
+        return gettext("다른 담당자가 이 사업을 먼저 수정했습니다.")
+    delta = latest.diff_against(base)
+    parts = [
+        f"{Program._meta.get_field(c.field).verbose_name}: {c.old or '—'} → {c.new or '—'}"
+        for c in delta.changes
+        if c.field != "version"
+    ]
+    return "; ".join(parts) or gettext("다른 담당자가 이 사업을 먼저 수정했습니다.")
+
+
+class ProgramForm(forms.ModelForm):
+    # The version this form was filled from; a save from an outdated version is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Program
+        fields = "__all__"  # noqa: DJ007 (the ModelAdmin decides which fields an editor gets)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The current version, also when the form shows an older version from the history (restore).
+            current = Program.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.fields["expected_version"].initial = current
+            if "stages" in self.instance.pending_changes and "stages" in self.fields:
+                self.initial["stages"] = self.instance.pending_changes["stages"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Program.objects.select_for_update().get(pk=self.instance.pk)
+            expected = cleaned.get("expected_version")
+            if expected != current.version:
+                raise ValidationError(
+                    gettext(
+                        "저장하지 않았습니다. 이 화면을 연 뒤 다른 담당자가 먼저 수정했습니다: %(changes)s. "
+                        "최신 내용을 다시 불러와 수정하세요."
+                    )
+                    % {"changes": describe_changes(current, expected or 0)},
+                    code="stale",
+                )
+            self.instance.version = current.version + 1
+        return cleaned
+
+
+class ProgramResource(resources.ModelResource):
+    """CSV / Excel columns of an officer's programs. The district comes from who imports, never from the file."""
+
+    stages = fields.Field(
+        attribute="stages", column_name="stages", widget=ManyToManyWidget(LifeStage, field="slug", separator="|")
+    )
+
+    class Meta:
+        model = Program
+        import_id_fields = ["slug"]
+        skip_unchanged = True
+        report_skipped = True
+        exclude = ["id", "provider", "pending_changes", "version", "is_synthetic", "created_at", "updated_at"]
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def get_queryset(self):
+        return programs_editable_by(self.user)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        district = officer_district(self.user)
+        if instance.pk is None:
+            if district is None and not is_administrator(self.user):
+                raise ValidationError(gettext("자치구 담당자만 사업을 가져올 수 있습니다."))
+            instance.provider = district or instance.provider
+        if district is not None and instance.provider_id != district.pk:
+            raise ValidationError(gettext("다른 자치구의 사업은 가져올 수 없습니다."))
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.pk is None and not instance.provider_id:
+            district = officer_district(self.user)
+            if district:
+                instance.provider = district
+
+    def get_instance(self, instance_loader, row):
+        # An existing slug of another district is refused, not silently created or overwritten.
+        slug = row.get("slug")
+        if slug and Program.objects.filter(slug=slug).exclude(pk__in=programs_editable_by(self.user)).exists():
+            raise ValidationError(gettext("다른 자치구의 사업입니다: %(slug)s") % {"slug": slug})
+        return super().get_instance(instance_loader, row)
+
+
+class NotVerifiedFor180Days(admin.SimpleListFilter):
+    title = _("확인 상태")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("180일 넘게 확인 안 됨")), ("drafts", _("작성 중이거나 게시 전 수정이 있음"))]
+
+    def queryset(self, request, queryset):
+        from .selectors import programs_needing_attention
+
+        if self.value() == "stale":
+            return programs_needing_attention(queryset, drafts=False)
+        if self.value() == "drafts":
+            return programs_needing_attention(queryset, stale=False)
+        return queryset
+
+
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["title", "provider", "kind", "operating_status", "publication", "last_verified", "updated_at"]
-    list_filter = ["publication", "operating_status", "kind", "provider", "stages"]
+class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = ProgramForm
+    resource_classes = [ProgramResource]
+    change_form_template = "admin/programs/program/change_form.html"
+    list_display = ["title", "provider", "kind", "operating_status", "publication", "has_draft", "last_verified"]
+    list_filter = [NotVerifiedFor180Days, "publication", "operating_status", "kind", "provider", "stages"]
     list_select_related = ["provider"]
     search_fields = ["title", "summary", "slug"]
     filter_horizontal = ["stages"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "preview_link"]
     list_per_page = 50
-    show_full_result_count = False  # no COUNT(*) over the whole table on every page
+    show_full_result_count = False
+    actions = ["confirm_still_true", "unpublish"]
+    history_list_display = ["version", "publication"]
+
+    # Who sees what: everything goes through the one access function.
+    def get_queryset(self, request):
+        return programs_editable_by(request.user).select_related("provider")
+
+    def _may_edit(self, request, obj=None):
+        if is_administrator(request.user):
+            return True
+        if officer_district(request.user) is None:
+            return False
+        return obj is None or obj.provider_id == officer_district(request.user).pk
+
+    def has_module_permission(self, request):
+        return self._may_edit(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_add_permission(self, request):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)  # officers unpublish; only administrators delete
+
+    def has_import_permission(self, request):
+        return self._may_edit(request)
+
+    def has_export_permission(self, request):
+        return self._may_edit(request)
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_administrator(request.user):
+            fields.append("provider")  # an officer's entries are always their district's
+        return fields
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)  # through get_queryset: others' are not found
+        if obj is not None and obj.pending_changes and request.resolver_match.url_name == "programs_program_change":
+            services.with_pending_changes(obj)  # the officer goes on editing their draft
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not programs_editable_by(request.user).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not programs_editable_by(request.user).filter(pk=object_id).exists():
+            raise Http404
+        with transaction.atomic():  # the version check locks the row until the restore is saved
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description=_("게시 전 수정"), boolean=True)
+    def has_draft(self, obj):
+        return bool(obj.pending_changes) or obj.publication == Program.Publication.DRAFT
+
+    @admin.display(description=_("미리 보기"))
+    def preview_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("programs:preview", args=[obj.pk]),
+                           gettext("주민에게 보일 모습 미리 보기"))  # fmt: skip
+
+    # Saving: plain save, draft of a published program, or publish.
+    def save_model(self, request, obj, form, change):
+        if not change and not is_administrator(request.user):
+            obj.provider = officer_district(request.user)
+        request._program_draft = False
+        if (
+            change
+            and "_save_draft" in request.POST
+            and form.initial.get("publication") == Program.Publication.PUBLISHED
+        ):
+            changes = {name: form.cleaned_data[name] for name in form.changed_data
+                       if name not in ("stages", "expected_version", "publication")}  # fmt: skip
+            stages = form.cleaned_data["stages"] if "stages" in form.changed_data else None
+            services.program_save_draft(program=obj, changes=changes, stages=stages, by=request.user)
+            request._program_draft = True
+            return
+        if "_save_draft" in request.POST:
+            obj.publication = Program.Publication.DRAFT
+        obj.pending_changes = {}  # the form showed the draft's values: saving them makes the draft the entry
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_program_draft", False):
+            return  # the stages, like the other fields, wait in the draft
+        super().save_related(request, form, formsets, change)
+        if "_publish" in request.POST:
+            services.program_publish(program=form.instance, by=request.user)
+
+    def response_change(self, request, obj):
+        if "_save_draft" in request.POST:
+            self.message_user(request, gettext("임시 저장했습니다. 게시된 내용은 그대로입니다. 미리 본 뒤 게시하세요."),
+                              messages.SUCCESS)  # fmt: skip
+            return HttpResponseRedirect(request.path)
+        if "_publish" in request.POST:
+            self.message_user(request, gettext("게시했습니다. 주민에게 바로 보입니다."), messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_save_draft" in request.POST or "_publish" in request.POST:
+            return HttpResponseRedirect(reverse("admin:programs_program_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description=_("선택한 사업의 내용이 지금도 맞음을 확인"))
+    def confirm_still_true(self, request, queryset):
+        for program in queryset:
+            services.program_verify(program=program, by=request.user)
+        self.message_user(request, gettext("%(n)d건을 오늘 날짜로 확인했습니다.") % {"n": queryset.count()})
+
+    @admin.action(description=_("선택한 사업 게시 중단(작성 중으로)"))
+    def unpublish(self, request, queryset):
+        for program in queryset:
+            services.program_unpublish(program=program, by=request.user)
+        self.message_user(request, gettext("%(n)d건의 게시를 중단했습니다.") % {"n": queryset.count()})

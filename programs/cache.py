@@ -57,7 +57,8 @@ def cache_public_page(view):
         revision = current_revision()
         request.catalogue_revision = revision
         path_digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 (a cache key)
-        key = f"page:{revision}:{get_language()}:{path_digest}"
+        # The day is in the key: scheduled publication and closing, and "open now", change at midnight.
+        key = f"page:{revision}:{timezone.localdate()}:{get_language()}:{path_digest}"
         hit = cache.get(key)
         if hit is not None:
             status, content, content_type = hit

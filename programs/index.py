@@ -127,15 +127,19 @@ class CatalogueIndex:
 def build(revision: int, day: datetime.date) -> CatalogueIndex:
     index = CatalogueIndex(revision, day, list(LifeStage.objects.all()), list(District.objects.all()))
     rows = list(
-        Program.objects.published()
+        Program.objects.published(day)
         .order_by("title", "pk")
         .values(
             "pk", "provider_id", "kind", "operating_status", "apply_online", "pregnancy_required", "income_criterion",
             "child_age_from_months", "child_age_until_months", "birth_order_from", "birth_order_to",
             "window_start", "window_end", "updated_at", "slug", "benefit_amount", "benefit_unit", "benefit_max",
+            "closes_on",
             *SEARCH_FIELDS,
         )
     )  # fmt: skip
+    for row in rows:  # a scheduled closing day turns the status to closed (the program stays listed)
+        if row["closes_on"] is not None and row["closes_on"] <= day:
+            row["operating_status"] = Program.OperatingStatus.CLOSED
     position = index.position = {row["pk"]: pos for pos, row in enumerate(rows)}
     index.ids = [row["pk"] for row in rows]
     index.texts = ["\n".join(row[f] for f in SEARCH_FIELDS).lower() for row in rows]
@@ -146,6 +150,8 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
     index.stage_ids = [[] for _ in rows]
     through = Program.stages.through.objects.filter(program__publication=Program.Publication.PUBLISHED)
     for program_id, stage_id in through.values_list("program_id", "lifestage_id"):
+        if program_id not in position:  # published, but its publication day has not come
+            continue
         stage_positions[stage_id].append(position[program_id])
         index.stage_ids[position[program_id]].append(stage_id)
     for ids in index.stage_ids:

@@ -4,13 +4,12 @@ Every fact a resident reads lives here (and in fixtures/), never in code or temp
 not known stays empty and is shown as "문의 필요" with the office's contact.
 """
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from districts.models import District
 from portal.i18n import Localized
@@ -37,8 +36,12 @@ class LifeStage(Localized, models.Model):
 
 
 class ProgramQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(publication=Program.Publication.PUBLISHED)
+    def published(self, today=None):
+        """What residents see: published, and its scheduled publication day (if any) has come."""
+        today = today or timezone.localdate()
+        return self.filter(publication=Program.Publication.PUBLISHED).filter(
+            Q(publish_on__isnull=True) | Q(publish_on__lte=today)
+        )
 
     def for_stage(self, stage):
         return self.filter(stages=stage)
@@ -48,13 +51,6 @@ class ProgramQuerySet(models.QuerySet):
         if district.is_city:
             return self.filter(provider=district)
         return self.filter(Q(provider=district) | Q(provider__is_city=True))
-
-    def open_now(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(operating_status=Program.OperatingStatus.OPEN).filter(
-            Q(window_start__isnull=True) | Q(window_start__lte=today),
-            Q(window_end__isnull=True) | Q(window_end__gte=today),
-        )
 
     def for_listing(self):
         return self.select_related("provider").prefetch_related("stages")
@@ -211,11 +207,21 @@ class Program(Localized, models.Model):
     publication = models.CharField(
         _("게시 상태"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
     )
+    publish_on = models.DateField(
+        _("게시 예정일"), null=True, blank=True, help_text=_("비워 두면 게시하는 즉시 보입니다.")
+    )
+    closes_on = models.DateField(
+        _("종료 예정일"), null=True, blank=True, help_text=_("이 날부터 '종료'로 표시됩니다. 사라지지 않습니다.")
+    )
+    # A published program's edits, kept aside until published (residents keep seeing the live version).
+    pending_changes = models.JSONField(_("게시 전 수정 내용"), default=dict, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("판"), default=1, editable=False)  # refuses lost updates
     is_synthetic = models.BooleanField(_("벤치마크용 합성 데이터"), default=False, editable=False)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[stages], excluded_fields=["updated_at", "pending_changes"])
 
     # Its stages, in order, when read from the catalogue index (a page never queries them one program at a time).
     stage_list: list[LifeStage]
@@ -285,6 +291,22 @@ class Program(Localized, models.Model):
         return self.apply_online or self.apply_in_person or bool(self.apply_url) or self.apply_by_phone
 
     @property
+    def closed_by_schedule(self) -> bool:
+        return self.closes_on is not None and self.closes_on <= timezone.localdate()
+
+    @property
+    def status_now(self) -> str:
+        """The operating status today: a scheduled closing day turns it to closed (it never disappears)."""
+        return self.OperatingStatus.CLOSED if self.closed_by_schedule else self.operating_status
+
+    @property
+    def status_now_since(self):
+        return self.closes_on if self.closed_by_schedule else self.status_since
+
+    def get_status_now_display(self) -> str:
+        return self.OperatingStatus(self.status_now).label
+
+    @property
     def window_closed(self):
         return self.window_end is not None and self.window_end < timezone.localdate()
 
@@ -293,13 +315,6 @@ class Program(Localized, models.Model):
 
     def source_lines(self):
         return [line.strip() for line in self.sources.splitlines() if line.strip()]
-
-    def is_open_on(self, day: datetime.date) -> bool:
-        return (
-            self.operating_status == self.OperatingStatus.OPEN
-            and (self.window_start is None or self.window_start <= day)
-            and (self.window_end is None or day <= self.window_end)
-        )
 
 
 class CatalogueRevision(models.Model):

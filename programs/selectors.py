@@ -199,3 +199,22 @@ def district_programs(request, district: District) -> DistrictPrograms:
         city=list(city_page.object_list) if city_page else [],
         city_total=city_page.paginator.count if city_page else 0,
     )
+
+
+STALE_AFTER_DAYS = 180
+
+
+def programs_needing_attention(queryset, *, stale: bool = True, drafts: bool = True):
+    """Entries not confirmed for 180 days, and drafts (new, or edits waiting to be published)."""
+    import datetime
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    cutoff = timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
+    condition = Q(pk__in=[])
+    if stale:
+        condition |= Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff)
+    if drafts:
+        condition |= Q(publication=Program.Publication.DRAFT) | ~Q(pending_changes={})
+    return queryset.filter(condition)

@@ -7,4 +7,7 @@ urlpatterns = [
     path("programs/", views.program_list, name="list"),
     path("programs/<slug:slug>/", views.program_detail, name="detail"),
     path("stages/<slug:slug>/", views.stage_detail, name="stage"),
+    path("staff/", views.staff_dashboard, name="staff"),
+    path("staff/programs/<int:pk>/preview/", views.program_preview, name="preview"),
+    path("staff/programs/<int:pk>/confirm/", views.program_confirm, name="confirm"),
 ]

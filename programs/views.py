@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import presentation, selectors
+from districts.access import officer_district, programs_editable_by
+
+from . import presentation, selectors, services
 from .cache import cache_public_page
 from .filters import AGES, BIRTH_ORDERS
 
@@ -33,8 +38,52 @@ def stage_detail(request, slug):
 @cache_public_page
 def program_detail(request, slug):
     program = selectors.published_program_or_404(request, slug)
+    return render(request, "programs/program_detail.html", _detail_context(request, program))
+
+
+@require_safe
+def program_preview(request, pk):
+    """Exactly what residents will see once the entry (with its unpublished edits) is published. Staff only."""
+    program = get_object_or_404(programs_editable_by(request.user).select_related("provider"), pk=pk)
+    services.with_pending_changes(program)
+    context = {**_detail_context(request, program), "preview": True}
+    response = render(request, "programs/program_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def staff_dashboard(request):
+    """The officer's (or administrator's) list of entries to look at: drafts and entries not confirmed lately."""
+    editable = programs_editable_by(request.user)
+    if not editable.exists() and officer_district(request.user) is None and not request.user.is_superuser:
+        raise Http404
+    attention = (
+        selectors.programs_needing_attention(editable)
+        .select_related("provider")
+        .order_by("provider__sort_order", "last_verified", "title")
+    )
+    response = render(
+        request,
+        "programs/staff_dashboard.html",
+        {"programs": attention, "district": officer_district(request.user), "stale_days": selectors.STALE_AFTER_DAYS},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def program_confirm(request, pk):
+    program = get_object_or_404(programs_editable_by(request.user), pk=pk)
+    services.program_verify(program=program, by=request.user)
+    messages.success(request, _("‘%(title)s’의 내용이 지금도 맞음을 확인했습니다.") % {"title": program.title})
+    return redirect("programs:staff")
+
+
+def _detail_context(request, program):
     url = request.build_absolute_uri(program.get_absolute_url())
-    context = {
+    return {
         "program": program,
         "canonical_url": url,
         "sections": presentation.fact_sections(program),
@@ -44,4 +93,3 @@ def program_detail(request, slug):
         "apply_methods": presentation.apply_methods(program),
         "json_ld": presentation.json_ld(program, url),
     }
-    return render(request, "programs/program_detail.html", context)

@@ -7,6 +7,7 @@ A second run changes nothing and says so.
 
 import datetime
 import json
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -32,8 +33,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--update", action="store_true", help="overwrite existing records where they differ")
         parser.add_argument("--file", default=str(FIXTURE), help="catalogue JSON (default: fixtures/catalogue.json)")
+        parser.add_argument("--demo", action="store_true", help="also create demo staff accounts (DEBUG only)")
+        parser.add_argument("--password", help="password of the demo accounts (default: a random one, printed)")
 
     def handle(self, *args, **options):
+        if options["demo"] and not settings.DEBUG:
+            raise CommandError("seed --demo creates accounts with known passwords: it refuses to run with DEBUG off.")
         path = Path(options["file"])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -61,6 +66,8 @@ class Command(BaseCommand):
                     program.stages.set(wanted)
                     status = "created" if status == "created" else "updated"
                 counts[status] += 1
+        if options["demo"]:
+            self._demo_accounts(options["password"], data["districts"])
         if counts["created"] == 0 and counts["updated"] == 0:
             self.stdout.write(
                 f"seed: nothing to do, the catalogue is already loaded ({counts['unchanged']} records unchanged)"
@@ -87,3 +94,36 @@ class Command(BaseCommand):
         obj.full_clean()
         obj.save(update_fields=[model._meta.get_field(k).attname for k in changed])
         return obj, "updated"
+
+    def _demo_accounts(self, given_password, districts):
+        """officer.<district>@demo.local for every district and the city; admin@demo.local (administrator).
+        Existing demo accounts keep their password unless --password is given."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from districts.access import ADMINISTRATORS
+        from districts.models import Assignment, Role
+        from districts.services import assignment_grant
+
+        password = given_password or secrets.token_urlsafe(9)
+        users = get_user_model().objects
+        made = []
+
+        def account(email, **extra):
+            user, created = users.get_or_create(email=email, defaults=extra)
+            if created or given_password:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                made.append(email)
+            return user
+
+        admin = account("admin@demo.local", name="관리자(시연)", is_staff=True)
+        admin.groups.add(Group.objects.get(name=ADMINISTRATORS))
+        for row in districts:
+            district = District.objects.get(slug=row["slug"])
+            officer = account(f"officer.{district.slug}@demo.local", name=f"{district.name} 담당자(시연)")
+            assignment_grant(user=officer, role=Role.OFFICER, district=district, via=Assignment.Via.SEED)
+        if made:
+            self.stdout.write(f"seed --demo: {', '.join(made)} — password: {password}")
+        else:
+            self.stdout.write("seed --demo: demo accounts already exist (pass --password to reset them)")

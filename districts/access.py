@@ -1,0 +1,41 @@
+"""Who may touch what: the one place that answers it. Every staff view and admin fetches through these."""
+
+from django.db.models import QuerySet
+
+from .models import Assignment, District, Role
+
+ADMINISTRATORS = "administrator"
+OFFICERS = "district_officer"
+REVIEWERS = "reviewer"
+
+
+def is_administrator(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_administrator", None)
+    if cached is None:
+        cached = user._is_administrator = user.groups.filter(name=ADMINISTRATORS).exists()
+    return cached
+
+
+def officer_district(user) -> District | None:
+    """The district (or the city) a district officer keeps, or None."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if not hasattr(user, "_officer_district"):
+        assignment = Assignment.objects.active().filter(user=user, role=Role.OFFICER).select_related("district").first()
+        user._officer_district = assignment.district if assignment else None
+    return user._officer_district
+
+
+def programs_editable_by(user) -> QuerySet:
+    from programs.models import Program
+
+    if is_administrator(user):
+        return Program.objects.all()
+    district = officer_district(user)
+    if district is None:
+        return Program.objects.none()
+    return Program.objects.filter(provider=district)

@@ -1,0 +1,174 @@
+import io
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+from districts.access import officer_district
+from districts.models import Assignment, Role
+from programs.models import Program
+
+from .test_officer_access import change_form_data
+
+SEO = "seo-gu-postpartum-care-allowance"
+
+
+def officer_client(officers, slug="seo-gu"):
+    client = Client()
+    client.force_login(officers[slug])
+    return client
+
+
+@pytest.mark.django_db
+def test_draft_preview_publish_history_and_restore(officers):
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    data = change_form_data(client, program)
+    data.update(benefit_amount="1200000", _save_draft="1")
+    assert client.post(url, data).status_code == 302
+    # residents still see the published amount; the preview shows the draft
+    assert "1,000,000원" in Client().get(f"/programs/{SEO}/").content.decode()
+    preview = client.get(f"/staff/programs/{program.pk}/preview/")
+    assert "1,200,000원" in preview.content.decode() and preview["Cache-Control"] == "no-store"
+    # the form goes on showing the draft; publishing makes it live
+    data = change_form_data(client, program)
+    assert str(data["benefit_amount"]) == "1200000"
+    data["_publish"] = "1"
+    assert client.post(url, data).status_code == 302
+    assert "1,200,000원" in Client().get(f"/programs/{SEO}/").content.decode()
+    program.refresh_from_db()
+    assert program.pending_changes == {} and program.benefit_amount == 1_200_000
+    # the history names who changed what; restoring the earlier version is itself a recorded change
+    records = list(program.history.order_by("history_date"))
+    assert records[-1].history_user == officers["seo-gu"]
+    assert any(c.field == "benefit_amount" for c in records[-1].diff_against(records[0]).changes)
+    history_page = client.get(f"/admin/programs/program/{program.pk}/history/").content.decode()
+    assert officers["seo-gu"].email in history_page
+    restore_url = f"/admin/programs/program/{program.pk}/history/{records[0].history_id}/"
+    data = change_form_data(client, program, url=restore_url)
+    assert str(data["benefit_amount"]) == "1000000"
+    assert client.post(restore_url, data).status_code == 302
+    program.refresh_from_db()
+    assert program.benefit_amount == 1_000_000
+    assert program.history.count() == len(records) + 1
+
+
+@pytest.mark.django_db
+def test_a_save_from_an_outdated_version_is_refused_with_what_changed(officers):
+    first, second = officer_client(officers), officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    data_first, data_second = change_form_data(first, program), change_form_data(second, program)
+    data_first.update(benefit_amount="1100000", _continue="1")
+    assert first.post(url, data_first).status_code == 302
+    data_second.update(summary="다른 담당자의 요약", _continue="1")
+    refused = second.post(url, data_second)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "먼저 수정했습니다" in body and "1000000" in body and "1100000" in body
+    program.refresh_from_db()
+    assert program.benefit_amount == 1_100_000 and program.summary != "다른 담당자의 요약"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_one_wins_the_other_is_refused(officers):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across two connections: PostgreSQL (CI runs it there)")
+    program = Program.objects.get(slug=SEO)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    clients = [officer_client(officers), officer_client(officers)]
+    forms = [change_form_data(c, program) for c in clients]
+    forms[0].update(benefit_amount="1300000", _continue="1")
+    forms[1].update(benefit_amount="1400000", _continue="1")
+    barrier, results = threading.Barrier(2), [None, None]
+
+    def edit(i):
+        try:
+            barrier.wait()
+            results[i] = clients[i].post(url, forms[i])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200, 302]
+    loser = next(r for r in results if r.status_code == 200)
+    assert "먼저 수정했습니다" in loser.content.decode()
+    program.refresh_from_db()
+    assert program.benefit_amount in (1_300_000, 1_400_000) and program.version == 2
+
+
+@pytest.mark.django_db
+def test_confirm_still_true_and_the_dashboard(officers):
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    Program.objects.filter(slug__in=[SEO, "dong-gu-infant-health-allowance"]).update(last_verified="2020-01-01")
+    page = client.get("/staff/").content.decode()
+    assert "산모산후관리비" in page and "영유아 건강수당" not in page  # 동구's entries are not listed
+    assert client.post(f"/staff/programs/{program.pk}/confirm/").status_code == 302
+    program.refresh_from_db()
+    from django.utils import timezone
+
+    assert program.last_verified == timezone.localdate()
+    assert client.get(f"/staff/programs/{program.pk}/confirm/").status_code == 405  # state changes on POST only
+
+
+@pytest.mark.django_db
+def test_administrators_dashboard_lists_every_district(catalogue):
+    admin = get_user_model().objects.create_superuser(email="root@test.local", password="x-admin-pass-1")
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/staff/").content.decode()
+    assert "과제명 확인 필요" in page  # the city's drafts
+
+
+@pytest.mark.django_db
+def test_assign_officer_command_records_grants_and_revocations(catalogue):
+    user = get_user_model().objects.create_user(email="kim@test.local", password="pw-kim-2026-x")
+    call_command("assign_officer", "KIM@test.local", "nam-gu", stdout=io.StringIO())
+    assert officer_district(get_user_model().objects.get(pk=user.pk)).slug == "nam-gu"
+    call_command("assign_officer", "kim@test.local", "buk-gu", stdout=io.StringIO())
+    call_command("assign_officer", "kim@test.local", "--revoke", stdout=io.StringIO())
+    rows = list(Assignment.objects.filter(user=user).order_by("granted_at", "pk"))
+    assert [(a.district.slug, a.granted_via, a.revoked_at is not None) for a in rows] == [
+        ("nam-gu", "command", True), ("buk-gu", "command", True)]  # fmt: skip
+    assert officer_district(get_user_model().objects.get(pk=user.pk)) is None
+    with pytest.raises(CommandError):
+        call_command("assign_officer", "nobody@test.local", "nam-gu", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("assign_officer", "kim@test.local", "atlantis", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_officer_per_district_and_refuses_without_debug(settings, catalogue):
+    settings.DEBUG = True
+    call_command("seed", "--demo", "--password", "demo-pass-2026", stdout=io.StringIO())
+    for slug in ["gwangju", "dong-gu", "seo-gu", "nam-gu", "buk-gu", "gwangsan-gu"]:
+        user = get_user_model().objects.get(email=f"officer.{slug}@demo.local")
+        assert user.check_password("demo-pass-2026") and officer_district(user).slug == slug
+    assert Assignment.objects.active().filter(role=Role.OFFICER).count() == 6
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed", "--demo", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_invalid_entries_are_refused_by_the_field(officers):
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    data = change_form_data(client, program)
+    data.update(benefit_amount="-5", window_start="2026-05-01", window_end="2026-04-01",
+                apply_url="javascript:alert(1)", _continue="1")  # fmt: skip
+    response = client.post(f"/admin/programs/program/{program.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "benefit_amount" in errors and "apply_url" in errors
+    assert "window_end" in errors or "__all__" in errors
