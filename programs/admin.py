@@ -114,6 +114,7 @@ class ProgramResource(resources.ModelResource):
     class Meta:
         model = Program
         import_id_fields = ["slug"]
+        clean_model_instances = True  # model validation: errors by row and field, not a database error
         skip_unchanged = True
         report_skipped = True
         exclude = ["id", "provider", "pending_changes", "version", "is_synthetic", "created_at", "updated_at"]
