@@ -67,8 +67,10 @@ def attempt(client, action, program) -> bool:
         upload.name = "programs.csv"
         response = client.post("/admin/programs/program/import/", {"import_file": upload, "format": "0",
                                                                     "resource": "0"})  # fmt: skip
-        return response.status_code == 200 and "confirm" in response.content.decode().lower() and (
-            "다른 자치구" not in response.content.decode()
+        return (
+            response.status_code == 200
+            and "confirm" in response.content.decode().lower()
+            and ("다른 자치구" not in response.content.decode())
         )
     raise AssertionError(action)
 
