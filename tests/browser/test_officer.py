@@ -1,0 +1,77 @@
+"""The 서구 officer's journey in headless Chromium: log in, edit 산모산후관리비's amount, save a draft, preview,
+publish; residents see the new amount; the history shows the change; restoring brings the old amount back;
+another district's entry cannot be opened."""
+
+import pytest
+from django.core.management import call_command
+
+from programs.models import Program
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+SEO = "seo-gu-postpartum-care-allowance"
+
+
+@pytest.fixture
+def demo_live_server(live_server, transactional_db, settings):
+    settings.DEBUG = True  # seed --demo refuses otherwise
+    call_command("seed", "--demo", "--password", "demo-pass-2026", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    return live_server
+
+
+def submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+    page.wait_for_load_state("domcontentloaded")
+
+
+def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live_server):
+    base = demo_live_server.url
+    program = Program.objects.get(slug=SEO)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # for axe-core
+    page = context.new_page()
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", "officer.seo-gu@demo.local")
+    page.fill("#id_password", "demo-pass-2026")
+    submit(page, "input[type=submit]")
+    page.goto(f"{base}/admin/programs/program/{program.pk}/change/")
+    assert page.locator("#id_benefit_amount").input_value() == "1000000"
+    assert page.locator("#id_provider").count() == 0  # the district is not editable
+    page.fill("#id_benefit_amount", "1200000")
+    submit(page, "input[name=_save_draft]")
+    assert "임시 저장했습니다" in page.content(), page.locator(".errornote, .errorlist").all_inner_texts()
+
+    resident = browser.new_context(viewport={"width": 375, "height": 900}).new_page()
+    resident.goto(f"{base}/programs/{SEO}/")
+    assert "1,000,000원" in resident.content()  # residents still see the published amount
+
+    page.goto(f"{base}/staff/programs/{program.pk}/preview/")
+    assert "1,200,000원" in page.content() and "미리 보기입니다" in page.content()
+    assert axe_violations(page) == []
+    Program.objects.filter(pk=program.pk).update(last_verified="2020-01-01")
+    page.goto(f"{base}/staff/")
+    assert "산모산후관리비" in page.content()
+    assert axe_violations(page) == []
+    page.goto(f"{base}/admin/programs/program/{program.pk}/change/")
+    submit(page, "input[name=_publish]")
+    assert "게시했습니다" in page.content()
+    resident.goto(f"{base}/programs/{SEO}/")
+    assert "1,200,000원" in resident.content()
+
+    page.goto(f"{base}/admin/programs/program/{program.pk}/history/")
+    assert "officer.seo-gu@demo.local" in page.content()
+    first = program.history.order_by("history_date").first()
+    page.goto(f"{base}/admin/programs/program/{program.pk}/history/{first.history_id}/")
+    assert page.locator("#id_benefit_amount").input_value() == "1000000"
+    submit(page, "#content input[type=submit] >> nth=0")
+    resident.goto(f"{base}/programs/{SEO}/")
+    assert "1,000,000원" in resident.content()
+
+    dong = Program.objects.get(slug="dong-gu-infant-health-allowance")
+    page.goto(f"{base}/admin/programs/program/{dong.pk}/change/")
+    assert "1,000,000" not in page.content() and "영유아 건강수당" not in page.locator("#content").inner_text()
+    assert page.goto(f"{base}/staff/programs/{dong.pk}/preview/").status == 404
+    context.close()
