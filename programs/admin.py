@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,12 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and "operating_status" in self.changed_data:
+            # A status change is dated and explained: residents see both on the page.
+            if "status_since" not in self.changed_data or not cleaned.get("status_since"):
+                cleaned["status_since"] = self.instance.status_since = timezone.localdate()
+            if not cleaned.get("status_note"):
+                self.add_error("status_note", gettext("운영 상태를 바꾼 까닭을 주민이 알 수 있게 적어 주세요."))
         if self.instance.pk:
             current = Program.objects.select_for_update().get(pk=self.instance.pk)
             expected = cleaned.get("expected_version")

@@ -172,3 +172,22 @@ def test_invalid_entries_are_refused_by_the_field(officers):
     errors = response.context["adminform"].form.errors
     assert "benefit_amount" in errors and "apply_url" in errors
     assert "window_end" in errors or "__all__" in errors
+
+
+@pytest.mark.django_db
+def test_a_status_change_needs_a_note_and_is_dated(officers):
+    from django.utils import timezone
+
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    data = change_form_data(client, program)
+    data.update(operating_status="paused", status_note="", status_since="", _continue="1")
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "status_note" in refused.context["adminform"].form.errors
+    data.update(status_note="예산 소진으로 잠시 멈춥니다.")
+    assert client.post(url, data).status_code == 302
+    program.refresh_from_db()
+    assert (program.operating_status, program.status_since) == ("paused", timezone.localdate())
+    page = Client().get(f"/programs/{SEO}/").content.decode()
+    assert "일시 중단" in page and "예산 소진으로 잠시 멈춥니다." in page
