@@ -1,12 +1,12 @@
 """Granting and revoking staff roles. Every grant and revocation is recorded on its Assignment row and kept."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .access import OFFICERS, REVIEWERS
 from .models import Assignment, District, Role
+from .roles import role_group
 
 GROUP_FOR_ROLE = {Role.OFFICER: OFFICERS, Role.REVIEWER: REVIEWERS}
 
@@ -22,7 +22,7 @@ def assignment_grant(*, user, role: str, district: District, by=None, via: str =
     if current:
         _revoke(current, by=by, via=via)
     assignment = Assignment.objects.create(user=user, role=role, district=district, granted_by=by, granted_via=via)
-    user.groups.add(Group.objects.get(name=GROUP_FOR_ROLE[role]))
+    user.groups.add(role_group(GROUP_FOR_ROLE[role]))
     if not user.is_staff:
         user.is_staff = True  # the workspace is the admin
         user.save(update_fields=["is_staff"])
@@ -34,7 +34,7 @@ def assignment_revoke(*, assignment: Assignment, by=None, via: str = Assignment.
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.revoked_at is None:
         _revoke(assignment, by=by, via=via)
-        assignment.user.groups.remove(Group.objects.get(name=GROUP_FOR_ROLE[assignment.role]))
+        assignment.user.groups.remove(role_group(GROUP_FOR_ROLE[assignment.role]))
     return assignment
 
 

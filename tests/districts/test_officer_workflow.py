@@ -191,3 +191,12 @@ def test_a_status_change_needs_a_note_and_is_dated(officers):
     assert (program.operating_status, program.status_since) == ("paused", timezone.localdate())
     page = Client().get(f"/programs/{SEO}/").content.decode()
     assert "일시 중단" in page and "예산 소진으로 잠시 멈춥니다." in page
+
+
+def test_the_roles_migration_and_ensure_roles_agree():
+    import importlib
+
+    from districts.roles import ROLES
+
+    migration = importlib.import_module("districts.migrations.0003_roles")
+    assert migration.ROLES == ROLES

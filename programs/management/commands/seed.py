@@ -99,10 +99,10 @@ class Command(BaseCommand):
         """officer.<district>@demo.local for every district and the city; admin@demo.local (administrator).
         Existing demo accounts keep their password unless --password is given."""
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
 
         from districts.access import ADMINISTRATORS
         from districts.models import Assignment, Role
+        from districts.roles import role_group
         from districts.services import assignment_grant
 
         password = given_password or secrets.token_urlsafe(9)
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             return user
 
         admin = account("admin@demo.local", name="관리자(시연)", is_staff=True)
-        admin.groups.add(Group.objects.get(name=ADMINISTRATORS))
+        admin.groups.add(role_group(ADMINISTRATORS))
         for row in districts:
             district = District.objects.get(slug=row["slug"])
             officer = account(f"officer.{district.slug}@demo.local", name=f"{district.name} 담당자(시연)")
