@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "simple_history",
     "import_export",
     "portal",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # CORS headers on /api/ only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,3 +179,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Open data: the read-only JSON API at /api/v1/ (programs/api/), its OpenAPI schema and CORS.
+REST_FRAMEWORK = {
+    # Secure by default: DRF views skip LoginRequiredMiddleware, so a new API view is private unless it says
+    # otherwise. The open-data views allow anyone and authenticate no one (programs/api/views.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"open_data": os.environ.get("API_RATE", "120/min")},
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),  # proxies in front: the client is the Nth from the right
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "맘(MOM)편한 광주 열린 데이터 API",
+    "DESCRIPTION": "광주광역시와 5개 자치구의 생애주기별 가족지원 사업 (게시된 사업만, 개인정보 없음). "
+    "Field names follow 행정안전부 '대한민국 공공서비스(혜택) 정보' where the meaning matches.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+CORS_ALLOW_ALL_ORIGINS = True  # public data, no credentials
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False

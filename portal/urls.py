@@ -12,11 +12,15 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("programs.api.urls")),  # open data: the JSON API (language-neutral)
+    path("", include("programs.open_data.urls")),  # open data: CSV/JSON downloads, sitemap.xml, robots.txt
 ]
 # Korean at /, English at /en/: the language is in the URL, so pages are cacheable and links shareable.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("programs.urls")),
     path("", include("districts.urls")),
+    path("screener/", include("programs.screener.urls")),
+    path("", include("programs.open_data.page_urls")),  # open data: documentation page, Atom feeds
     prefix_default_language=False,
 )

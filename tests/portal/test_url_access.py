@@ -4,6 +4,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC = {"home", "livez", "programs:list", "programs:detail", "programs:stage", "districts:detail"}
+# Open data: the read-only API (anonymous, AllowAny), the downloads, feeds, sitemap, robots.txt and their docs.
+PUBLIC |= {"api:root", "api:program-list", "api:program-detail", "api:stage-list", "api:district-list", "api:schema"}
+PUBLIC |= {"api:not-found", "catalogue_csv", "catalogue_json", "sitemap", "robots"}
+PUBLIC |= {"open_data:docs", "open_data:feed", "open_data:stage_feed", "open_data:district_feed"}
+PUBLIC |= {"screener:start", "screener:step", "screener:results", "screener:plan", "screener:plan_ics"}
+PUBLIC |= {"screener:clear"}
 
 
 def named_patterns(resolver=None, namespace=""):
