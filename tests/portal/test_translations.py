@@ -10,8 +10,8 @@ PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 
-def entries():
-    text = PO.read_text(encoding="utf-8")
+def entries(po=PO):
+    text = po.read_text(encoding="utf-8")
     for block in text.split("\n\n")[1:]:
         msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("\nmsg", 1)[0]))
         strs = re.findall(r'msgstr(?:\[\d\])? ((?:".*"\n?)+)', block)
@@ -33,3 +33,26 @@ def test_the_compiled_catalogue_matches_the_source():
         if len(values) == 1 and catalogue.gettext(msgid) != values[0]:
             stale.append(msgid)
     assert stale == [], "run: manage.py compilemessages"
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """makemessages on a copy of the sources finds no message the English catalogue lacks."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(settings.BASE_DIR)
+    for name in ["manage.py", "portal", "programs", "districts", "templates", "locale"]:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    (tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po").unlink()
+    env = {**__import__("os").environ, "DEBUG": "1", "VAR_DIR": str(tmp_path / "var")}
+    done = subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    in_code = {msgid for msgid, _values, _fuzzy in entries(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")}
+    known = {msgid for msgid, _values, _fuzzy in entries()}
+    assert sorted(in_code - known) == [], "run makemessages -l en and translate the new strings"
