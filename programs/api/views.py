@@ -36,7 +36,7 @@ class OpenDataThrottle(AnonRateThrottle):
 
 
 THROTTLED = OpenApiResponse(s.ThrottledSerializer, description=_("요청이 너무 많음 (잠시 후 다시)"))
-NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description=_("없음"))
+NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description=_("찾을 수 없음"))
 
 
 class OpenDataView(APIView):
