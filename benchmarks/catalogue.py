@@ -8,8 +8,9 @@ postgres://postgres@127.0.0.1:5432, created if missing (--fresh drops and recrea
 edited in place). No other database is touched. Steps: migrate, seed, build_assets, collectstatic, exactly
 --programs synthetic programs (generate_programs); then gunicorn (portal.wsgi, 2 sync workers, DEBUG=0) on a free
 loopback port, with the page cache (CATALOGUE_CACHE_SECONDS=600), then without it (0: every request renders).
-Each URL is fetched once to warm it, then loaded with `wrk --latency --timeout 10s` (wrk leaves timed-out requests
-out of its latencies, so they count as a miss). A non-2xx/3xx response or a socket error stops the run.
+Each URL is fetched a few times to warm every worker, then loaded with `wrk --latency --timeout 10s` (wrk leaves
+timed-out requests out of its latencies, so they count as a miss). A non-2xx/3xx response or a socket error
+stops the run.
 The table is printed and written to var/bench/catalogue-<timestamp>.json. Targets: cached >= 40 % of /livez
 req/s and p99 <= 25 ms; uncached >= 10 % and p99 <= 120 ms; page 40 of a stage list within 20 % of page 1's req/s.
 Exit status 1 if any target is missed. Needs wrk, psycopg2 and a running PostgreSQL.
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench"
 PAGE_SIZE, DEEP_PAGE = 20, 40
+WORKERS = 2  # gunicorn sync workers
 TARGETS = {"cached": (40.0, 25.0), "uncached": (10.0, 120.0)}  # (min % of /livez req/s, max p99 ms)
 DEEP_TOLERANCE = 0.20  # page 40 may be this much slower than page 1
 OFFSET = (DEEP_PAGE - 1) * PAGE_SIZE  # the first program on page 40
@@ -105,7 +107,7 @@ def start_gunicorn(env, cache_seconds: int, log) -> tuple[subprocess.Popen, str]
         "gunicorn",
         "portal.wsgi",
         "--workers",
-        "2",
+        str(WORKERS),
         "--worker-class",
         "sync",
         "--bind",
@@ -168,8 +170,10 @@ def run_mode(env, mode, cache_seconds, pages, args, log) -> list[dict]:
     try:
         proc, base = start_gunicorn(env, cache_seconds, log)
         for label, path, must_contain in pages:
-            with urllib.request.urlopen(base + path, timeout=60) as r:  # noqa: S310 (loopback) warm (and drain)
-                body = r.read().decode()
+            # Warm every worker, not just the one that answers first: each builds its catalogue index once.
+            for _ in range(2 * WORKERS):
+                with urllib.request.urlopen(base + path, timeout=60) as r:  # noqa: S310 (loopback)
+                    body = r.read().decode()
             if must_contain and html.escape(must_contain) not in body:
                 raise RuntimeError(f"{path} does not show {must_contain!r}: page {DEEP_PAGE} is not the data")
             print(f"bench: {mode:8} wrk {path}", flush=True)
@@ -257,7 +261,7 @@ def main() -> int:
         "birth_programs": facts["birth"],
         "duration_s": args.duration,
         "connections": args.connections,
-        "workers": 2,
+        "workers": WORKERS,
         "cpus": os.cpu_count(),
         "targets": TARGETS,
         "load_average_before": load,
