@@ -56,7 +56,8 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         revision = current_revision()
         request.catalogue_revision = revision
-        path_digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()  # noqa: S324 (a cache key)
+        # The host is in the key: pages carry absolute URLs (canonical, Open Graph) built from it.
+        path_digest = hashlib.sha1(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()  # noqa: S324
         # The day is in the key: scheduled publication and closing, and "open now", change at midnight.
         key = f"page:{revision}:{timezone.localdate()}:{get_language()}:{path_digest}"
         hit = cache.get(key)

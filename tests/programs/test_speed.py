@@ -108,3 +108,11 @@ def test_index_search_matches_the_database_substring_search(client, big_catalogu
         expected = set(Program.objects.published().filter(q).values_list("pk", flat=True))
         found = {index.ids[pos] for pos in range(len(index.ids)) if index.search(word) >> pos & 1}
         assert found == expected, word
+
+
+def test_the_page_cache_is_kept_per_host(client, catalogue, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    first = client.get("/programs/birth-childrearing-allowance/", HTTP_HOST="a.example").content.decode()
+    second = client.get("/programs/birth-childrearing-allowance/", HTTP_HOST="b.example")
+    assert "http://a.example/" in first
+    assert second["X-Catalogue-Cache"] == "miss" and "http://b.example/" in second.content.decode()

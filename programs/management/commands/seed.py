@@ -92,7 +92,10 @@ class Command(BaseCommand):
         for k in changed:
             setattr(obj, k, values[k])
         obj.full_clean()
-        obj.save(update_fields=[model._meta.get_field(k).attname for k in changed])
+        fields = [model._meta.get_field(k).attname for k in changed]
+        if model is Program:
+            fields.append("updated_at")  # feeds and "recently updated" order by it
+        obj.save(update_fields=fields)
         return obj, "updated"
 
     def _demo_accounts(self, given_password, districts):
