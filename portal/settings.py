@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,10 +22,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Without a SECRET_KEY and with DEBUG off, the server refuses to start (portal/wsgi.py, asgi.py); management
+# commands such as `check` and `makemigrations` still run, with a throwaway key that signs nothing lasting.
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development).")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+    SECRET_KEY = (
+        "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+        if DEBUG
+        else __import__("secrets").token_urlsafe(50)
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
