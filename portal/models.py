@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +32,18 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("이메일"), unique=True)
     name = models.CharField(_("이름"), max_length=100, blank=True)
+    phone = models.CharField(_("휴대전화"), max_length=20, blank=True)
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("거주 자치구"),
+    )
+    # Optional household facts (the screener's answers, programs/screener/answers.py) for the screener and forms.
+    household = models.JSONField(_("가구 정보"), default=dict, blank=True)
+    email_verified_at = models.DateTimeField(_("이메일 확인일시"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -47,3 +60,43 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+class Consent(models.Model):
+    """One answer to one consent item (개인정보 보호법 제15·22조), with the version of the text it answered.
+    Never edited: a new answer is a new row; the latest row per item is what holds."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    item = models.CharField(_("동의 항목"), max_length=40)
+    version = models.CharField(_("동의서 판"), max_length=20)
+    granted = models.BooleanField(_("동의"))
+    at = models.DateTimeField(_("일시"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("개인정보 동의")
+        verbose_name_plural = _("개인정보 동의")
+        indexes = [models.Index(fields=["user", "item", "-at"], name="consent_latest")]
+
+    def __str__(self):
+        return f"{self.user} {self.item} v{self.version} {self.granted}"
+
+
+class Notification(models.Model):
+    """What the site tells a resident (also mailed): listed at /me/notifications/ with an unread count."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("내용"), blank=True)
+    url = models.CharField(_("주소"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("일시"), default=timezone.now)
+    read_at = models.DateTimeField(_("읽은 일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title

@@ -6,6 +6,12 @@ from programs import index as catalogue_index
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Tasks (mail) run in the test's own process as soon as they are enqueued; mail goes to django.core.mail.outbox.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # The database rolls back between tests but memory does not: a revision number could repeat.
     cache.clear()

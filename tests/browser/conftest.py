@@ -45,6 +45,14 @@ def seeded_live_server(live_server, transactional_db):
     return live_server
 
 
+def follow(page, target) -> None:
+    """Click a link or a submit button and wait until the new page has loaded. A bare click returns once the
+    navigation commits, before the new document is parsed: counting elements then races the parser."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (from node_modules) on the page; WCAG 2.0/2.1 A and AA rules."""
     page.add_script_tag(path=str(AXE))

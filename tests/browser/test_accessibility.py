@@ -6,7 +6,7 @@ from django.urls import path
 
 from portal import urls as portal_urls
 
-from .conftest import axe_violations
+from .conftest import axe_violations, follow
 
 pytestmark = pytest.mark.browser
 
@@ -63,19 +63,19 @@ def test_pages_work_without_javascript_and_the_csp_holds(browser, seeded_live_se
     csp_errors = []
     page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(seeded_live_server.url + "/")
-    page.get_by_role("link", name="출생").first.click()
+    follow(page, page.get_by_role("link", name="출생").first)
     assert page.url.endswith("/stages/birth/")
-    page.get_by_role("link", name="출생육아수당").click()
+    follow(page, page.get_by_role("link", name="출생육아수당"))
     assert "5,800,000원" in page.content()
     page.goto(seeded_live_server.url + "/programs/")
     page.fill("#list-q", "축하금")
-    page.get_by_role("button", name="검색").first.click()
+    follow(page, page.get_by_role("button", name="검색").first)
     assert "q=%EC%B6%95%ED%95%98%EA%B8%88" in page.url
-    page.get_by_role("link", name="서구 (").first.click()  # a district facet, keeping the query
+    follow(page, page.get_by_role("link", name="서구 (").first)  # a district facet, keeping the query
     assert "district=seo-gu" in page.url and "q=" in page.url
     assert page.locator(".program-card").count() >= 1
     page.select_option("#f-age", "3")
-    page.get_by_role("button", name="적용").click()
+    follow(page, page.get_by_role("button", name="적용"))
     assert "age=3" in page.url
     context.close()
     assert csp_errors == []

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from programs.models import Program
 
 from .conftest import axe_violations
+from .conftest import follow as submit
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +21,6 @@ def demo_live_server(live_server, transactional_db, settings):
     call_command("seed", "--demo", "--password", "demo-pass-2026", stdout=open("/dev/null", "w"))  # noqa: SIM115
     settings.DEBUG = False
     return live_server
-
-
-def submit(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
-    page.wait_for_load_state("domcontentloaded")
 
 
 def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live_server):

@@ -4,7 +4,7 @@ keyboard; the footer's open-data links lead where they say."""
 
 import pytest
 
-from .conftest import axe_violations
+from .conftest import axe_violations, follow
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def test_footer_links_lead_to_the_open_data(browser, seeded_live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     page = context.new_page()
     page.goto(seeded_live_server.url + "/")
-    page.locator("#krds-footer").get_by_role("link", name="열린 데이터(API)").click()
+    follow(page, page.locator("#krds-footer").get_by_role("link", name="열린 데이터(API)"))
     assert page.url.endswith("/open-data/")
     with page.expect_download() as download:
         page.locator("#krds-footer").get_by_role("link", name="사업 목록 CSV").click()

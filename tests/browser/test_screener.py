@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from .conftest import axe_violations
+from .conftest import axe_violations, follow
 
 pytestmark = pytest.mark.browser
 
@@ -62,13 +62,13 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
         page.click(f"label[for={field_id}]")
 
     def next_step():
-        page.click(".screener-actions button[value=next]")
+        follow(page, ".screener-actions button[value=next]")
 
     page.goto(base + "/")
-    page.click(".screener-link")  # the header link
+    follow(page, ".screener-link")  # the header link
     assert page.url.endswith(prefix + "/screener/")
     axe.check(page, "start")
-    page.click(f'a[href="{prefix}/screener/district/"]')
+    follow(page, f'a[href="{prefix}/screener/district/"]')
 
     axe.check(page, "district")
     assert page.get_attribute("html", "lang") == lang
@@ -77,7 +77,7 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
 
     assert page.url.endswith("/screener/marriage/")
     axe.check(page, "marriage")
-    page.click(".screener-actions a")  # back
+    follow(page, ".screener-actions a")  # back
     assert page.url.endswith("/screener/district/") and page.is_checked("#id_district_1")
     next_step()
     choose("id_marital_1")  # married
@@ -94,7 +94,7 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     choose("id_has_children_0")
     page.fill("#id_child-0-birth_date", iso(-500))
     page.select_option("#id_child-0-birth_order", "1")
-    page.click("button[value=add]")  # add another child: a submit button
+    follow(page, "button[value=add]")  # add another child: a submit button
     assert page.locator("#id_child-1-birth_date").count() == 1
     page.fill("#id_child-1-birth_date", iso(3))  # a birth date in the future
     next_step()
@@ -104,7 +104,7 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     next_step()
 
     axe.check(page, "income")
-    page.click(".screener-actions button[value=skip]")  # 모름 · 건너뛰기
+    follow(page, ".screener-actions button[value=skip]")  # 모름 · 건너뛰기
 
     axe.check(page, "work")
     choose("id_employment_0")
@@ -120,7 +120,7 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     assert page.locator(".screener-summary__total strong").inner_text().endswith(("원", "won"))
     assert page.locator("[data-print]").is_hidden()  # needs JavaScript
 
-    page.click(f'a[href="{prefix}/screener/plan/"] >> nth=0')
+    follow(page, f'a[href="{prefix}/screener/plan/"] >> nth=0')
     axe.check(page, "plan")
     assert page.locator(".timeline__item").count() >= 5
     with page.expect_download() as download:
@@ -138,7 +138,7 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     assert due in starts["seo-gu-birth-congratulation"]  # 서구, a second child
     assert "dong-gu-birth-congratulation" not in starts
 
-    page.click(".screener-clear button")  # clear my answers
+    follow(page, ".screener-clear button")  # clear my answers
     assert page.url.endswith(prefix + "/screener/")
     axe.check(page, "cleared")
     page.goto(base + "/screener/district/")
@@ -147,12 +147,12 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     assert page.locator(".timeline__item").count() == 0
     page.click("label[for=id_kind_0]")
     page.fill("#id_day", iso(-400))  # "due date" in the past: an error, shown with the form
-    page.click(".plan-form button[type=submit]")
+    follow(page, ".plan-form button[type=submit]")
     assert page.locator(".screener-errors").count() == 1
     axe.check(page, "planner with an error")
     page.click("label[for=id_kind_1]")  # it was the birth date
     page.select_option("#id_district", "dong-gu")
-    page.click(".plan-form button[type=submit]")
+    follow(page, ".plan-form button[type=submit]")
     assert page.locator(".timeline__item").count() >= 3
     axe.check(page, "planner from a birth date")
 

@@ -1,0 +1,18 @@
+"""The catalogue (stages, programs) and what residents do with it (application forms, applications)."""
+
+from .application import Application, ApplicationEvent, Document
+from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
+from .forms import ApplicationForm, Question, RequiredDocument
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "ApplicationForm",
+    "CatalogueRevision",
+    "Document",
+    "LifeStage",
+    "Program",
+    "ProgramQuerySet",
+    "Question",
+    "RequiredDocument",
+]

@@ -1,0 +1,143 @@
+"""A resident's application to a program, its events (the timeline) and its documents.
+
+Status changes happen in one function only (programs/workflow.py: application_move), never by saving
+this model: the admin shows the status read-only."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import Program
+from .forms import RequiredDocument
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Application.ACTIVE)
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("작성 중")
+        SUBMITTED = "submitted", _("접수")
+        IN_REVIEW = "in_review", _("검토 중")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("보완 요청")
+        APPROVED = "approved", _("승인")
+        REJECTED = "rejected", _("반려")
+        WITHDRAWN = "withdrawn", _("신청 취소")
+
+    # Still open: a resident has at most one of these per program.
+    ACTIVE = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.SUPPLEMENT_REQUESTED)
+    DECIDED = (Status.APPROVED, Status.REJECTED)
+
+    public_id = models.UUIDField(_("공개 식별자"), default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("접수번호"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("신청인")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="applications", verbose_name=_("지원사업")
+    )
+    status = models.CharField(_("상태"), max_length=24, choices=Status.choices, default=Status.DRAFT, editable=False)
+    eligibility_confirmed = models.BooleanField(_("지원 대상 확인"), default=False)
+    answers = models.JSONField(_("답변(작성 중)"), default=dict, blank=True)  # by question key, while a draft
+    # What was asked and answered, frozen at submission: later edits of the form never change it.
+    snapshot = models.JSONField(_("제출 내용"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("작성 시작"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+    submitted_at = models.DateTimeField(_("제출일시"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("결정일시"), null=True, blank=True, editable=False)
+    supplement_answered_at = models.DateTimeField(_("보완 제출일시"), null=True, blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("신청")
+        verbose_name_plural = _("신청")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "program"],
+                condition=Q(status__in=["draft", "submitted", "in_review", "supplement_requested"]),
+                name="one_active_application_per_program",
+            )
+        ]
+        indexes = [models.Index(fields=["applicant", "-created_at"], name="application_mine")]
+
+    def __str__(self):
+        return self.reference or str(_("작성 중인 신청"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class ApplicationEvent(models.Model):
+    """One line of an application's timeline: a status move, or documents added, with who, why and when."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("상태 변경")
+        DOCUMENTS = "documents", _("서류 제출")
+        NOTE = "note", _("내부 메모")  # staff only, never shown to the resident
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("종류"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("처리자")
+    )
+    from_status = models.CharField(_("이전 상태"), max_length=24, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(_("새 상태"), max_length=24, choices=Application.Status.choices, blank=True)
+    reason = models.TextField(_("사유·메모"), blank=True)
+    at = models.DateTimeField(_("일시"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("신청 이력")
+        verbose_name_plural = _("신청 이력")
+
+    def __str__(self):
+        return f"{self.application} {self.from_status}→{self.to_status}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+
+def document_path(instance, filename):
+    # A random name: the resident's file name is kept for display only, never as a path.
+    return f"applications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(
+        RequiredDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("서류")
+    )
+    requirement_name = models.CharField(_("서류 이름"), max_length=120, blank=True)  # kept if the form changes
+    file = models.FileField(_("파일"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("원래 파일 이름"), max_length=255)
+    content_type = models.CharField(_("형식"), max_length=40)
+    size = models.PositiveIntegerField(_("크기(바이트)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("올린 일시"), default=timezone.now)
+    event = models.ForeignKey(  # set when it answered a request for more documents
+        ApplicationEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("제출 서류 파일")
+        verbose_name_plural = _("제출 서류 파일")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,88 @@
+"""A program's online application form, kept as data: its questions and the documents it asks for.
+
+Officers edit these in the admin; a submitted application keeps a snapshot of what it was asked
+(programs/models/application.py), so an edit here never changes it."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import Localized
+
+from .catalogue import Program
+
+
+class ApplicationForm(Localized, models.Model):
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="application_form", verbose_name=_("지원사업")
+    )
+    intro = models.TextField(_("안내 문구"), blank=True)
+    intro_en = models.TextField(_("안내 문구(영문)"), blank=True)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("신청서 양식")
+        verbose_name_plural = _("신청서 양식")
+
+    def __str__(self):
+        return str(self.program)
+
+
+class Question(Localized, models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("글")
+        NUMBER = "number", _("숫자")
+        DATE = "date", _("날짜")
+        YES_NO = "yes_no", _("예/아니요")
+        CHOICE = "choice", _("선택")
+
+    form = models.ForeignKey(ApplicationForm, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    key = models.SlugField(
+        _("항목 이름"), max_length=40, help_text=_("영문 소문자와 밑줄. 저장된 답을 이 이름으로 찾습니다.")
+    )
+    label = models.CharField(_("질문"), max_length=200)
+    label_en = models.CharField(_("질문(영문)"), max_length=300, blank=True)
+    help_text = models.CharField(_("도움말"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("도움말(영문)"), max_length=400, blank=True)
+    kind = models.CharField(_("답의 형식"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("필수"), default=True)
+    choices = models.TextField(_("선택지"), blank=True, help_text=_("선택 형식일 때, 한 줄에 하나씩"))
+    choices_en = models.TextField(_("선택지(영문)"), blank=True, help_text=_("같은 순서로, 한 줄에 하나씩"))
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("질문")
+        verbose_name_plural = _("질문")
+        constraints = [models.UniqueConstraint(fields=["form", "key"], name="question_key_unique_per_form")]
+
+    def __str__(self):
+        return self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.choice_list()) < 2:
+            raise ValidationError({"choices": _("선택 형식에는 선택지가 두 개 이상 있어야 합니다.")})
+        english = [line for line in self.choices_en.splitlines() if line.strip()]
+        if english and len(english) != len(self.choice_list()):
+            raise ValidationError({"choices_en": _("영문 선택지의 수가 선택지의 수와 같아야 합니다.")})
+
+
+class RequiredDocument(Localized, models.Model):
+    form = models.ForeignKey(ApplicationForm, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    name = models.CharField(_("서류 이름"), max_length=120)
+    name_en = models.CharField(_("서류 이름(영문)"), max_length=200, blank=True)
+    help_text = models.CharField(_("도움말"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("도움말(영문)"), max_length=400, blank=True)
+    required = models.BooleanField(_("필수"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("제출 서류")
+        verbose_name_plural = _("제출 서류")
+
+    def __str__(self):
+        return self.name
