@@ -14,3 +14,31 @@ def site(request):
         "other_language": other,
         "other_language_url": SimpleLazyObject(lambda: translate_url(request.get_full_path(), other)),
     }
+
+
+def notifications_unread(request):
+    """The header's count of the user's unread notifications: counted only if a template shows it, and never
+    for an anonymous visitor."""
+
+    def count() -> int:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return 0
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {"notifications_unread": SimpleLazyObject(count)}
+
+
+def staff_menu(request):
+    """The header's work links for staff: the review queue (reviewers, administrators) and the officer's list.
+    Worked out only when a staff member's page shows them."""
+
+    def links() -> dict:
+        from districts.access import is_administrator, is_reviewer, officer_district
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return {}
+        return {"review": is_reviewer(user), "programs": is_administrator(user) or officer_district(user) is not None}
+
+    return {"staff_menu": SimpleLazyObject(links)}

@@ -10,5 +10,6 @@ def notification_send(*, user, title: str, body: str, url: str = "", email: bool
     notification = Notification.objects.create(user=user, title=title, body=body, url=url)
     if email and user.email and user.is_active:
         link = f"\n\n{settings.SITE_URL}{url}" if url else ""
-        email_on_commit(to=user.email, subject=f"[맘편한 광주] {title}", body=f"{body}{link}")
+        text = f"{title}\n\n{body}".rstrip()  # the mail opens with what it is about, like the on-site list
+        email_on_commit(to=user.email, subject=f"[맘편한 광주] {title}", body=f"{text}{link}")
     return notification

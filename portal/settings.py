@@ -6,6 +6,7 @@ DEBUG          "1" for local development (the README's serve command sets it)
 ALLOWED_HOSTS  comma-separated
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",  # CORS headers on /api/ only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.accounts.middleware.SessionIdleMiddleware",  # each request restarts the 30-minute idle clock
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "axes.middleware.AxesMiddleware",  # login lockout (portal/accounts/lockout.py): last
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -88,6 +91,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.accounts.context_processors.session_timer",  # the header's remaining time (logged in)
+                "portal.context_processors.notifications_unread",  # lazy: no query unless shown
+                "portal.context_processors.staff_menu",  # lazy: the header's work links for staff
             ],
             "builtins": ["portal.templatetags.portal", "programs.templatetags.catalogue"],
         },
@@ -126,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTH_USER_MODEL = "portal.User"
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
@@ -181,6 +187,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+
+# Reviewers: an application waiting longer than its program's processing target is flagged overdue; a program
+# without its own target uses this office default (days).
+REVIEW_TARGET_DAYS = int(os.environ.get("REVIEW_TARGET_DAYS", "14"))
+
 # Background work (mail) through Django's Tasks framework: a durable queue in the database, run by
 # `manage.py db_worker` (the run command starts one). Tests use the immediate backend.
 TASKS = {
@@ -190,27 +201,38 @@ TASKS = {
     }
 }
 
-# Mail: SMTP from the environment in production; in development, files under var/mail/ to read.
+# Mail (Django 6.1's MAILERS): SMTP from the environment in production; in development, files under var/mail/.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "맘편한 광주 <no-reply@momgwangju.kr>")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = 20
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes: warnings only (its records are in the database); its log lines mask the account (AXES_VERBOSE).
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Open data: the read-only JSON API at /api/v1/ (programs/api/), its OpenAPI schema and CORS.
@@ -238,3 +260,22 @@ CORS_ALLOW_ALL_ORIGINS = True  # public data, no credentials
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
+
+# Resident accounts (portal/accounts/): login by email, lockout by django-axes, a 30-minute idle session.
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# KWCAG 2.2.1: 30 minutes without a request end the session; the header shows the time left and a button to extend
+# it. SessionIdleMiddleware saves every session a request used (what SESSION_SAVE_EVERY_REQUEST would do, without
+# creating a new session for a stale cookie).
+SESSION_COOKIE_AGE = 30 * 60
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one address from one IP: others are not affected
+AXES_USERNAME_FORM_FIELD = "username"  # AuthenticationForm's field (the email)
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.axes_username"  # lower-cased, as stored
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"  # our page, 429, when to retry
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]  # masked in axes' log lines and stored request data

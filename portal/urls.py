@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .accounts import views as accounts_views
 
 admin.site.site_header = "맘편한 광주 관리"
 admin.site.site_title = "맘편한 광주 관리"
@@ -22,5 +23,8 @@ urlpatterns += i18n_patterns(
     path("", include("districts.urls")),
     path("screener/", include("programs.screener.urls")),
     path("", include("programs.open_data.page_urls")),  # open data: documentation page, Atom feeds
+    path("me/notifications/", include("portal.notifications_urls")),  # the resident's notifications (login)
+    path("", include("portal.accounts.urls")),  # /accounts/... and /me/ (profile, consent, deletion)
+    path("privacy/", accounts_views.privacy, name="privacy"),  # 개인정보처리방침, linked from every footer
     prefix_default_language=False,
 )

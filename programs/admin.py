@@ -319,3 +319,7 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         for program in queryset:
             services.program_unpublish(program=program, by=request.user)
         self.message_user(request, gettext("%(n)d건의 게시를 중단했습니다.") % {"n": queryset.count()})
+from . import admin_forms  # noqa: E402, F401  (application forms, registered on import)
+
+# isort: split
+from . import admin_audit  # noqa: E402, F401  (the access log and reason templates, registered on import)

@@ -8,6 +8,7 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
@@ -44,6 +45,7 @@ def _cacheable(request) -> bool:
         settings.CATALOGUE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES  # a message waits: render it, fresh
     )
 
 

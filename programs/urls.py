@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .open_data import stats_views
 
 app_name = "programs"
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
     path("staff/", views.staff_dashboard, name="staff"),
     path("staff/programs/<int:pk>/preview/", views.program_preview, name="preview"),
     path("staff/programs/<int:pk>/confirm/", views.program_confirm, name="confirm"),
+    path("", include("programs.applications.urls")),
+    path("", include("programs.review.urls")),
+    path("stats/", stats_views.stats, name="stats"),  # public figures (aggregated, small counts hidden)
 ]

@@ -43,10 +43,11 @@ TABLE = {(m.source, m.target): m for m in MOVES}
 class MoveRefused(Exception):
     """The move is not in the table, not this role's, lacks its reason, or somebody moved it first."""
 
-    def __init__(self, message, current_status: str | None = None):
+    def __init__(self, message, current_status: str | None = None, code: str = "refused"):
         super().__init__(str(message))
         self.message = message
         self.current_status = current_status
+        self.code = code  # "table" (not an allowed move), "reason" (missing), "stale" (somebody moved it first)
 
 
 def allowed_targets(status: str, by: str) -> list[str]:
@@ -61,10 +62,10 @@ def application_move(
     source = application.status
     move = TABLE.get((source, to))
     if move is None or move.by != by:
-        raise MoveRefused(_("이 신청은 지금 상태에서 그렇게 바꿀 수 없습니다."), source)
+        raise MoveRefused(_("이 신청은 지금 상태에서 그렇게 바꿀 수 없습니다."), source, code="table")
     reason = (reason or "").strip()
     if move.reason_required and not reason:
-        raise MoveRefused(_("사유를 적어 주세요."), source)
+        raise MoveRefused(_("사유를 적어 주세요."), source, code="reason")
     now = timezone.now()
     fields = {"status": to, "updated_at": now, **(extra or {})}
     if to in Application.DECIDED:
@@ -73,7 +74,9 @@ def application_move(
         touched = Application.objects.filter(pk=application.pk, status=source).update(**fields)
         if touched != 1:
             current = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
-            raise MoveRefused(_("다른 사람이 먼저 처리했습니다. 화면을 새로 고쳐 확인해 주세요."), current)
+            raise MoveRefused(
+                _("다른 사람이 먼저 처리했습니다. 화면을 새로 고쳐 확인해 주세요."), current, code="stale"
+            )
         event = ApplicationEvent.objects.create(
             application=application, actor=actor, from_status=source, to_status=to, reason=reason, at=now
         )

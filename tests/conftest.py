@@ -3,12 +3,25 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from programs import index as catalogue_index
+from tests.smtp import smtp_server  # noqa: F401 (a loopback SMTP server for any test: tests/smtp.py)
 
 
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     # Tasks (mail) run in the test's own process as soon as they are enqueued; mail goes to django.core.mail.outbox.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Hashing a password the production way takes ~0.3 s; tests make hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _korean_first():
+    # A request to /en/ leaves English active in the worker's thread; every test starts in Korean.
+    from django.utils import translation
+
+    translation.activate("ko")
+    yield
+    translation.activate("ko")
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +43,10 @@ def catalogue(db):
 @pytest.fixture
 def no_page_cache(settings):
     settings.CATALOGUE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -63,3 +63,51 @@ def many_programs(count: int, *, stages, providers) -> list[Program]:
     )
     bump_revision()  # bulk_create sends no signals
     return programs
+
+
+def resident(email=None, *, verified=True, consented=True, **kw):
+    """A resident who may apply: email verified and the required consent given (unless told otherwise)."""
+    from django.utils import timezone
+
+    from portal.models import User
+
+    user = User.objects.create_user(
+        email or f"resident{next(_seq)}@example.com",
+        password="correct-horse-battery-9",
+        name=kw.pop("name", "김광주"),
+        email_verified_at=timezone.now() if verified else None,
+        **kw,
+    )
+    if consented:
+        from portal.consent import REQUIRED, consent_record
+
+        consent_record(user=user, answers=dict.fromkeys(REQUIRED, True))
+    return user
+
+
+def online_program(*, provider=None, documents=(("주민등록등본", True), ("소득 확인 서류", False)), **kw):
+    """A published program taking online applications, with a birth-date, a birth-order and a yes/no question."""
+    from programs.models import ApplicationForm, Question, RequiredDocument
+
+    p = program(provider=provider, apply_online=True, **kw)
+    form = ApplicationForm.objects.create(program=p, intro="시험 신청서")
+    Question.objects.create(form=form, order=1, key="child_birth_date", label="아이의 출생일", kind="date")
+    Question.objects.create(form=form, order=2, key="birth_order", label="출생 순위", kind="number")
+    Question.objects.create(form=form, order=3, key="low_income", label="저소득 가구입니까?", kind="yes_no",
+                            required=False)  # fmt: skip
+    for order, (name, required) in enumerate(documents, start=1):
+        RequiredDocument.objects.create(form=form, order=order, name=name, required=required)
+    return p
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+
+
+def upload(name="등본.pdf", content=PDF, content_type="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -3,7 +3,7 @@
 import datetime
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -24,7 +24,7 @@ def kdate(value):
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()  # the day in Seoul
     if (get_language() or "ko").startswith("en"):
         return formats.date_format(value, "M j, Y")
     return f"{value.year}. {value.month}. {value.day}."

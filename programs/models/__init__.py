@@ -3,8 +3,11 @@
 from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
 from .forms import ApplicationForm, Question, RequiredDocument
+from .review import AccessRecord, ReasonTemplate
 
 __all__ = [
+    "AccessRecord",
+    "ReasonTemplate",
     "Application",
     "ApplicationEvent",
     "ApplicationForm",

@@ -42,6 +42,20 @@ class Application(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="applications", verbose_name=_("지원사업")
     )
+    # The office it goes to (the program's provider), kept here so the reviewers' queue filters on one table.
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("담당 기관")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("담당 심사자"),
+        editable=False,
+    )
+    assigned_at = models.DateTimeField(_("배정일시"), null=True, blank=True, editable=False)
     status = models.CharField(_("상태"), max_length=24, choices=Status.choices, default=Status.DRAFT, editable=False)
     eligibility_confirmed = models.BooleanField(_("지원 대상 확인"), default=False)
     answers = models.JSONField(_("답변(작성 중)"), default=dict, blank=True)  # by question key, while a draft
@@ -66,10 +80,21 @@ class Application(models.Model):
                 name="one_active_application_per_program",
             )
         ]
-        indexes = [models.Index(fields=["applicant", "-created_at"], name="application_mine")]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="application_mine"),
+            # The reviewers' queue: by office and status, oldest waiting first, keyset on (submitted_at, id).
+            models.Index(fields=["district", "status", "submitted_at", "id"], name="application_queue_district"),
+            models.Index(fields=["status", "submitted_at", "id"], name="application_queue"),
+            models.Index(fields=["assigned_to", "status"], name="application_assigned"),
+        ]
 
     def __str__(self):
         return self.reference or str(_("작성 중인 신청"))
+
+    def save(self, *args, **kwargs):
+        if self.district_id is None and self.program_id is not None:
+            self.district_id = Program.objects.filter(pk=self.program_id).values_list("provider_id", flat=True).first()
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:
@@ -87,6 +112,9 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("상태 변경")
         DOCUMENTS = "documents", _("서류 제출")
         NOTE = "note", _("내부 메모")  # staff only, never shown to the resident
+        ASSIGNMENT = "assignment", _("담당 배정")  # staff only
+
+    PUBLIC_KINDS = (Kind.STATUS, Kind.DOCUMENTS)  # what the resident's timeline shows
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("종류"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
@@ -108,7 +136,7 @@ class ApplicationEvent(models.Model):
 
     @property
     def is_internal(self) -> bool:
-        return self.kind == self.Kind.NOTE
+        return self.kind not in self.PUBLIC_KINDS
 
 
 def document_path(instance, filename):

@@ -183,6 +183,12 @@ class Program(Localized, models.Model):
     window_note_en = models.CharField(_("신청 기간 설명(영문)"), max_length=300, blank=True)
     required_documents = models.TextField(_("구비 서류"), blank=True, help_text=_("한 줄에 하나씩"))
     required_documents_en = models.TextField(_("구비 서류(영문)"), blank=True)
+    processing_days = models.PositiveSmallIntegerField(
+        _("처리 목표 기간(일)"),
+        null=True,
+        blank=True,
+        help_text=_("접수부터 결정까지의 목표. 비워 두면 기관 기본값(설정 REVIEW_TARGET_DAYS)을 씁니다."),
+    )
     selection = models.CharField(_("선정 방법"), max_length=20, choices=Selection.choices, blank=True)
     selection_places = models.PositiveIntegerField(_("모집 인원"), null=True, blank=True)
     selection_notes = models.CharField(_("선정 방법 설명"), max_length=300, blank=True)

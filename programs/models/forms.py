@@ -34,7 +34,7 @@ class Question(Localized, models.Model):
         NUMBER = "number", _("숫자")
         DATE = "date", _("날짜")
         YES_NO = "yes_no", _("예/아니요")
-        CHOICE = "choice", _("선택")
+        CHOICE = "choice", _("선택형")
 
     form = models.ForeignKey(ApplicationForm, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("순서"), default=0)

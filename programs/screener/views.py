@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.consent import HOUSEHOLD_REUSE, consent_granted
 from portal.templatetags.portal import kdate
 from programs import presentation
 from programs.selectors import catalogue_nav
@@ -30,6 +31,7 @@ from .answers import EMPLOYMENT_CHOICES, MARITAL_CHOICES, MAX_CHILDREN, OUTSIDE,
 from .answers import income_band_label as band_label
 from .conditions import ordinal
 from .selectors import SESSION_KEY
+from .services import household_save
 
 ROWS_KEY = "screener_rows"  # how many child rows the children page shows (after "add another")
 
@@ -206,6 +208,7 @@ def results(request):
         "step_nav": _step_nav(len(STEPS), answers.done),
         "today": today,
         "has_births": bool(answers.births()),
+        "reuse_agreed": request.user.is_authenticated and consent_granted(request.user, HOUSEHOLD_REUSE),
     }
     return render(request, "screener/results.html", context)
 
@@ -295,6 +298,36 @@ def clear(request):
         request.session.flush()  # nothing left: drop the session and its cookie altogether
     messages.success(request, _("답변을 모두 지웠어요."))  # a cookie message: no session is needed for it
     return redirect("screener:start")
+
+
+@require_POST
+def save_to_profile(request):
+    """A logged-in resident keeps these answers in their profile to reuse (prefilled application forms, the next
+    visit). Only with the optional consent "household_reuse", given here or before; never without asking."""
+    answers = selectors.answers_of(request)
+    if answers.is_empty:
+        messages.error(request, _("저장할 답변이 없어요."))
+        return redirect("screener:start")
+    agreed = request.POST.get("agree") == "on"
+    if not (agreed or consent_granted(request.user, HOUSEHOLD_REUSE)):
+        messages.error(
+            request, _("저장하려면 가구 정보 저장에 동의해 주세요. 동의하지 않아도 다른 기능은 그대로 쓸 수 있어요.")
+        )
+        return redirect("screener:results")
+    household_save(user=request.user, household=answers.to_dict(), consent=agreed)
+    messages.success(request, _("내 정보에 저장했어요. 신청서를 쓸 때 미리 채워 드려요."))
+    return redirect("screener:results")
+
+
+@require_POST
+def load_from_profile(request):
+    """Start from the answers kept in the profile (the session copy is replaced)."""
+    household = request.user.household
+    if not household:
+        messages.error(request, _("내 정보에 저장된 가구 정보가 없어요."))
+        return redirect("screener:start")
+    _save(request, Answers.from_dict(household))
+    return redirect("screener:results")
 
 
 def answer_summary(request, answers: Answers) -> list[dict]:

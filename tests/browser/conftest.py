@@ -64,3 +64,28 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+class Checker:
+    """Runs axe on what the no-JavaScript page shows, in a JavaScript page, with every <details> opened."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 375, "height": 900}, bypass_csp=True)
+        self.page = self.context.new_page()
+        self.failures: dict[str, list] = {}
+        self.seen: list[str] = []
+
+    def check(self, shown, label: str):
+        html, url = shown.content(), shown.url
+        self.page.route(url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+        self.page.goto(url)
+        self.page.unroute(url)
+        self.page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        assert self.page.locator("h1").count() == 1, label
+        violations = axe_violations(self.page)
+        if violations:
+            self.failures[label] = violations
+        self.seen.append(label)
+        if os.environ.get("SHOTS_DIR"):  # screenshots of every page a journey passes, to look at
+            name = "".join(ch if ch.isalnum() else "-" for ch in label)
+            shown.screenshot(path=f"{os.environ['SHOTS_DIR']}/{len(self.seen):02d}-{name}.png", full_page=True)

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from .conftest import axe_violations, follow
+from .conftest import Checker, follow
 
 pytestmark = pytest.mark.browser
 
@@ -22,28 +22,6 @@ TODAY = timezone.localdate()
 
 def iso(days: int) -> str:
     return (TODAY + datetime.timedelta(days=days)).isoformat()
-
-
-class Checker:
-    """Runs axe on what the no-JavaScript page shows, in a JavaScript page, with every <details> opened."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 375, "height": 900}, bypass_csp=True)
-        self.page = self.context.new_page()
-        self.failures: dict[str, list] = {}
-        self.seen: list[str] = []
-
-    def check(self, shown, label: str):
-        html, url = shown.content(), shown.url
-        self.page.route(url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
-        self.page.goto(url)
-        self.page.unroute(url)
-        self.page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-        assert self.page.locator("h1").count() == 1, label
-        violations = axe_violations(self.page)
-        if violations:
-            self.failures[label] = violations
-        self.seen.append(label)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

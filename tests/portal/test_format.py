@@ -13,3 +13,12 @@ def test_money_and_dates_in_korean_and_english():
         assert won(30000) == "30,000 won"
         assert kdate(datetime.date(2026, 11, 29)) == "Nov 29, 2026"
     assert won(None) == "" and kdate(None) == ""
+
+
+def test_kdate_gives_the_day_in_seoul_for_a_moment():
+    import datetime
+
+    from portal.templatetags.portal import kdate
+
+    late_utc = datetime.datetime(2026, 11, 29, 16, 31, tzinfo=datetime.UTC)  # 01:31 on the 30th in Seoul
+    assert kdate(late_utc) == "2026. 11. 30."

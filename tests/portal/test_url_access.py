@@ -8,8 +8,13 @@ PUBLIC = {"home", "livez", "programs:list", "programs:detail", "programs:stage",
 PUBLIC |= {"api:root", "api:program-list", "api:program-detail", "api:stage-list", "api:district-list", "api:schema"}
 PUBLIC |= {"api:not-found", "catalogue_csv", "catalogue_json", "sitemap", "robots"}
 PUBLIC |= {"open_data:docs", "open_data:feed", "open_data:stage_feed", "open_data:district_feed"}
+PUBLIC |= {"programs:stats"}  # public figures: aggregated, small counts hidden
 PUBLIC |= {"screener:start", "screener:step", "screener:results", "screener:plan", "screener:plan_ics"}
 PUBLIC |= {"screener:clear"}
+# Resident accounts: signing up, logging in and out, the verification link, password reset, the privacy notice.
+PUBLIC |= {"accounts:signup", "accounts:login", "accounts:logout", "accounts:verify", "accounts:deleted", "privacy"}
+PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm"}
+PUBLIC |= {"accounts:password_reset_complete"}
 
 
 def named_patterns(resolver=None, namespace=""):

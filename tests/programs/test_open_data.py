@@ -326,7 +326,7 @@ def test_a_program_record_holds_the_structured_facts(client, catalogue):
         "amount_won": 200000, "unit": None, "frequency": "monthly", "payments": 24,
         "lump_sum_won": 1000000, "max_won": 5800000,
     }  # fmt: skip
-    assert record["신청방법"] is None  # not known: null, never guessed
+    assert record["신청방법"] == "이 누리집에서 온라인 신청"  # the seed's online form; other ways are not known
     assert record["상세조회URL"] == "http://testserver/programs/birth-childrearing-allowance/"
     assert record["en"]["상세조회URL"] == "http://testserver/en/programs/birth-childrearing-allowance/"
     infant = api(client, "/api/v1/programs/dong-gu-infant-health-allowance/")

@@ -182,7 +182,8 @@ def test_answers_never_travel_in_a_url_or_a_log(client, catalogue, caplog):
     assert all("?" not in url for url in locations)
     for response in pages:
         hrefs = re.findall(r'(?:href|action)="([^"]*)"', response.content.decode())
-        assert not [h for h in hrefs if "?" in h and "/screener" in h]
+        login = "/accounts/login/?next=/screener/"  # a path to come back to, no answer in it
+        assert not [h for h in hrefs if "?" in h and "/screener" in h and not h.startswith(login)]
         public = ("/programs/", "/districts/")  # catalogue pages, named by slug (e.g. /programs/seo-gu-…/)
         assert not [h for h in hrefs if any(s in h for s in secrets) and not h.startswith(public)]
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -299,3 +300,37 @@ def test_the_planner_form_writes_the_same_answers(client, catalogue):
 def test_the_calendar_without_a_date_sends_you_to_the_planner(client, catalogue):
     response = client.get("/screener/plan/calendar.ics")
     assert response.status_code == 302 and response["Location"] == "/screener/plan/"
+
+
+def test_a_resident_keeps_the_answers_only_with_consent_and_gets_them_back(client, catalogue):
+    from portal.consent import HOUSEHOLD_REUSE, consent_granted
+    from tests import factories
+
+    resident = factories.resident()
+    client.force_login(resident)
+    answer_everything(client)
+    results = client.get("/screener/results/")
+    assert "내 정보에 저장" in results.text and 'name="agree"' in results.text
+
+    client.post("/screener/save/", {})  # no consent ticked: nothing kept
+    resident.refresh_from_db()
+    assert resident.household == {} and not consent_granted(resident, HOUSEHOLD_REUSE)
+
+    client.post("/screener/save/", {"agree": "on"})
+    resident.refresh_from_db()
+    assert Answers.from_dict(resident.household) == answers_in(client)
+    assert consent_granted(resident, HOUSEHOLD_REUSE)
+    assert 'name="agree"' not in client.get("/screener/results/").text  # asked once
+
+    client.post("/screener/clear/")
+    assert answers_in(client).is_empty
+    assert "내 정보에 저장한 답변으로 보기" in client.get("/screener/").text
+    client.post("/screener/load/")
+    assert answers_in(client) == Answers.from_dict(resident.household)
+
+
+def test_saving_answers_needs_login_and_post(client, catalogue):
+    answer_everything(client)
+    response = client.post("/screener/save/", {"agree": "on"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/screener/save/").status_code in (302, 405)

@@ -110,10 +110,27 @@ def test_seeded_facts_match_domain_brief(catalogue):
     assert (seo.benefit_amount, seo.birth_order_from, seo.eligibility_match) == (1_000_000, 4, "any")
 
 
-def test_every_published_seed_program_names_its_source_and_no_program_is_online_yet():
+def test_every_published_seed_program_names_its_source_and_online_ones_have_a_form():
+    forms = {row["program"] for row in FIXTURE["application_forms"]}
     for row in FIXTURE["programs"]:
         assert row.get("sources"), row["slug"]
-        assert not row.get("apply_online"), row["slug"]
+        assert bool(row.get("apply_online")) == (row["slug"] in forms), row["slug"]
+    assert len(forms) >= 3
+
+
+@pytest.mark.django_db
+def test_seed_forms_ask_only_for_the_facts_the_programs_rules_use(catalogue):
+    from programs.models import ApplicationForm
+
+    keys = {f.program.slug: set(f.questions.values_list("key", flat=True)) for f in ApplicationForm.objects.all()}
+    assert keys == {
+        "birth-childrearing-allowance": {"child_birth_date", "birth_order"},
+        "seo-gu-birth-congratulation": {"child_birth_date", "birth_order"},
+        "seo-gu-postpartum-care-allowance": {"child_birth_date", "birth_order", "low_income"},
+        "dong-gu-infant-health-allowance": {"child_birth_date", "housing_benefit"},
+    }
+    for form in ApplicationForm.objects.all():
+        assert form.documents.filter(required=True).exists(), form.program.slug
 
 
 def test_no_district_phone_or_address_is_invented():
@@ -121,3 +138,24 @@ def test_no_district_phone_or_address_is_invented():
     for row in FIXTURE["districts"]:
         if row["slug"] != "gwangju":
             assert not row.get("phone") and not row.get("address"), row["slug"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_a_resident_ready_to_apply(settings, catalogue):
+    from django.contrib.auth import get_user_model
+
+    from portal.accounts.services import email_verified
+    from portal.consent import consent_missing
+    from portal.models import Consent
+
+    settings.DEBUG = True
+    out = run_seed("--demo", "--password", "demo-pass-2026")
+    assert "resident@demo.local" in out
+    resident = get_user_model().objects.get(email="resident@demo.local")
+    assert resident.check_password("demo-pass-2026") and not resident.is_staff
+    assert resident.name == "김광주" and resident.district.slug == "seo-gu"
+    assert email_verified(resident) and not consent_missing(resident)
+    run_seed("--demo")  # a second run changes nothing
+    assert Consent.objects.filter(user=resident).count() == 1
+    resident.refresh_from_db()
+    assert resident.check_password("demo-pass-2026")

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from districts.models import District
-from programs.models import LifeStage, Program
+from programs.models import ApplicationForm, LifeStage, Program, Question, RequiredDocument
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
 
@@ -66,6 +66,8 @@ class Command(BaseCommand):
                     program.stages.set(wanted)
                     status = "created" if status == "created" else "updated"
                 counts[status] += 1
+            for row in data.get("application_forms", []):
+                counts[self._form(row)] += 1
         if options["demo"]:
             self._demo_accounts(options["password"], data["districts"])
         if counts["created"] == 0 and counts["updated"] == 0:
@@ -76,6 +78,47 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
             )
+
+    def _form(self, row) -> str:
+        """A program's online application form: created once; replaced only with --update (officers edit it)."""
+        program = Program.objects.filter(slug=row["program"]).first()
+        if program is None:
+            raise CommandError(f"application form: unknown program {row['program']}")
+        form = ApplicationForm.objects.filter(program=program).first()
+        if form is not None and (not self.update or self._form_as_row(form) == self._form_as_row(row)):
+            return "unchanged"
+        status = "created" if form is None else "updated"
+        form = form or ApplicationForm(program=program)
+        form.intro, form.intro_en = row.get("intro", ""), row.get("intro_en", "")
+        form.full_clean()
+        form.save()
+        form.questions.all().delete()
+        form.documents.all().delete()
+        for order, q in enumerate(row.get("questions", []), start=1):
+            question = Question(form=form, order=order, **q)
+            question.full_clean()
+            question.save()
+        for order, d in enumerate(row.get("documents", []), start=1):
+            document = RequiredDocument(form=form, order=order, **d)
+            document.full_clean()
+            document.save()
+        return status
+
+    @staticmethod
+    def _form_as_row(form) -> tuple:
+        """A form (a model or a fixture row) in one comparable shape."""
+        q_fields = ["key", "kind", "required", "label", "label_en", "help_text", "help_text_en", "choices"]
+        q_fields.append("choices_en")
+        d_fields = ["name", "name_en", "help_text", "help_text_en", "required"]
+        if isinstance(form, dict):
+            questions = [tuple(q.get(f, Question._meta.get_field(f).get_default()) for f in q_fields)
+                         for q in form.get("questions", [])]  # fmt: skip
+            documents = [tuple(d.get(f, RequiredDocument._meta.get_field(f).get_default()) for f in d_fields)
+                         for d in form.get("documents", [])]  # fmt: skip
+            return form.get("intro", ""), form.get("intro_en", ""), questions, documents
+        questions = [tuple(getattr(q, f) for f in q_fields) for q in form.questions.all()]
+        documents = [tuple(getattr(d, f) for f in d_fields) for d in form.documents.all()]
+        return form.intro, form.intro_en, questions, documents
 
     def _upsert(self, model, row):
         """Returns (object, "created" | "updated" | "unchanged")."""
@@ -98,9 +141,21 @@ class Command(BaseCommand):
         obj.save(update_fields=fields)
         return obj, "updated"
 
+    def _demo_resident(self, account):
+        """resident@demo.local: 김광주 of 서구, email verified and the required consent given, ready to apply."""
+        from django.utils import timezone
+
+        from portal.consent import REQUIRED, consent_missing, consent_record
+
+        seo_gu = District.objects.get(slug="seo-gu")
+        resident = account("resident@demo.local", name="김광주", district=seo_gu, email_verified_at=timezone.now())
+        if consent_missing(resident):
+            consent_record(user=resident, answers=dict.fromkeys(REQUIRED, True))
+
     def _demo_accounts(self, given_password, districts):
-        """officer.<district>@demo.local for every district and the city; admin@demo.local (administrator).
-        Existing demo accounts keep their password unless --password is given."""
+        """officer.<district>@demo.local and reviewer.<district>@demo.local for every district and the city;
+        admin@demo.local (administrator);
+        resident@demo.local (a resident). Existing demo accounts keep their password unless --password is given."""
         from django.contrib.auth import get_user_model
 
         from districts.access import ADMINISTRATORS
@@ -126,6 +181,9 @@ class Command(BaseCommand):
             district = District.objects.get(slug=row["slug"])
             officer = account(f"officer.{district.slug}@demo.local", name=f"{district.name} 담당자(시연)")
             assignment_grant(user=officer, role=Role.OFFICER, district=district, via=Assignment.Via.SEED)
+            reviewer = account(f"reviewer.{district.slug}@demo.local", name=f"{district.name} 심사자(시연)")
+            assignment_grant(user=reviewer, role=Role.REVIEWER, district=district, via=Assignment.Via.SEED)
+        self._demo_resident(account)
         if made:
             self.stdout.write(f"seed --demo: {', '.join(made)} — password: {password}")
         else:

@@ -1,0 +1,314 @@
+"""Reviewers' queue benchmark: how fast gunicorn serves /staff/applications/ with 1,000,000 applications, on PostgreSQL.
+
+Run from the project root: `./run bench queue` (1,000,000 synthetic applications, 10 s per URL, 32 connections), or
+`./run bench queue --applications 1000000 --duration 10 --connections 32 [--fresh]` (or .venv/bin/python
+benchmarks/queue.py ...).
+
+Database: DATABASE_URL if set (PostgreSQL only), else `portal_queue_bench` on postgres://postgres@127.0.0.1:5432,
+created if missing (--fresh drops and recreates it). No other database is touched. Steps: migrate, seed,
+build_assets, collectstatic; a 서구 reviewer (bench.reviewer.seo-gu@bench.invalid, made with assignment_grant) and
+exactly --applications synthetic applications (generate_applications: its time is printed; kept between runs);
+VACUUM ANALYZE; logged-in sessions for the reviewer, one per wrk connection (a wrk Lua script rotates the cookies).
+Then gunicorn (portal.wsgi, 2 sync workers, DEBUG=0) on a free loopback port, and for each URL a few warm-up fetches
+and `wrk --latency --timeout 10s`, the minimal view /livez first, in the same run:
+  queue p1        /staff/applications/                                    the default: open work, oldest first
+  queue deep      every status, keyset after row 100,000 (page 2,001)     ?status=...&after=<iso>_<id>
+  queue filtered  status submitted + the busiest program + waiting > 14   ?status=submitted&program=N&waiting=14
+  name search     the default view + applicant name prefix (reported, no target: see the README)
+  logged-in page  /me/notifications/ for the same reviewer: what any logged-in page costs here (session read and
+                  save, the user, the roles, the header), for comparison (reported, no target)
+Each page must show the reference expected at its top (the data, not an empty page), and the queries each page
+makes are counted once through Django's test client (they must not depend on the page or the table's size).
+--no-sync-commit runs gunicorn with PGOPTIONS="-c synchronous_commit=off": every logged-in request saves its session
+(portal/accounts/middleware.py), so each waits for a WAL flush; this shows the pages without that wait.
+Targets (issue 5): >= 8 % of /livez req/s and p99 <= 150 ms. The table is printed and written to
+var/bench/queue-<timestamp>.json; exit status 1 if a target is missed. Needs wrk, psycopg2 and PostgreSQL.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalogue import ROOT, WORKERS, ms, start_gunicorn, stop_gunicorn, wrk  # noqa: E402 (this directory on the path)
+
+OUT_DIR = ROOT / "var" / "bench"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_queue_bench"
+DB_NAME = "portal_queue_bench"
+REVIEWER = "bench.reviewer.seo-gu@bench.invalid"
+DEEP_ROW = 100_000  # the deep page starts after this many rows: page 2,001 at 50 a page
+TARGET_PCT, TARGET_P99 = 8.0, 150.0
+ALL_STATUSES = "status=submitted&status=in_review&status=supplement_requested&status=approved&status=rejected" + (
+    "&status=withdrawn"
+)
+SETUP = """  # the reviewer: a 서구 reviewer, as districts.services.assignment_grant makes one
+from districts.models import Assignment, District, Role; from districts.services import assignment_grant
+from portal.models import User
+user, _ = User.objects.get_or_create(email=__EMAIL__, defaults={"name": "벤치 심사자"})
+seo_gu = District.objects.get(slug="seo-gu")
+assignment_grant(user=user, role=Role.REVIEWER, district=seo_gu, via=Assignment.Via.COMMAND)
+from programs.management.commands.generate_applications import synthetic_applications
+print(synthetic_applications().count())
+""".replace("__EMAIL__", repr(REVIEWER))
+FACTS = """  # what the pages must show, the sessions, and each page's queries counted once (Django's test client)
+import json, datetime
+from urllib.parse import quote
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from districts.access import applications_reviewable_by
+from portal.models import User
+from programs.models import Application
+from programs.review.queue_filters import cursor_text
+user = User.objects.get(email=%(reviewer)r)
+mine = applications_reviewable_by(user)
+S = Application.Status
+open_ = mine.filter(status__in=[S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED]).order_by("submitted_at", "id")
+program = mine.values("program_id").annotate(n=Count("id")).order_by("-n").first()["program_id"]
+waiting = timezone.now() - datetime.timedelta(days=14)
+filtered = mine.filter(status=S.SUBMITTED, program_id=program, submitted_at__lt=waiting).order_by("submitted_at", "id")
+every = mine.order_by("submitted_at", "id")
+deep = every[%(deep)d - 1 : %(deep)d + 1]
+name = (open_.first().snapshot.get("applicant") or {}).get("name", "")[:2]
+pages = {
+    "queue p1": ("/staff/applications/", open_.first().reference),
+    "queue deep": ("/staff/applications/?%(every)s&after=" + cursor_text(deep[0].submitted_at, deep[0].pk),
+                   deep[1].reference if len(deep) == 2 else None),
+    "queue filtered": ("/staff/applications/?status=submitted&program=%%d&waiting=14" %% program,
+                       filtered.first().reference if filtered.exists() else None),
+    "name search": ("/staff/applications/?q=" + quote(name), None),
+    "logged-in page": ("/me/notifications/", None),
+}
+client = Client(); client.force_login(user)
+queries = {}
+for label, (path, _ref) in pages.items():
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    queries[label] = (status, len(ctx.captured_queries))
+sessions = []
+for _ in range(%(sessions)d):
+    s = SessionStore()
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    sessions.append(s.session_key)
+print(json.dumps({"pages": pages, "queries": queries, "sessions": sessions, "rows": every.count(),
+                  "open": open_.count()}))
+"""
+LUA = """-- one session cookie per request, in turn: %(n)d logged-in sessions of the same reviewer
+local cookies = {%(cookies)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", nil, {["Cookie"] = "sessionid=" .. cookies[(i %% #cookies) + 1]})
+end
+"""
+
+
+def database_url(fresh: bool) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://")) or fresh:
+            sys.exit(f"bench: DATABASE_URL must point to PostgreSQL; --fresh only ever recreates {DB_NAME}")
+        return url
+    conn = psycopg2.connect(DEFAULT_DB.rsplit("/", 1)[0] + "/postgres")  # only to create the benchmark database
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        if fresh:
+            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+        if cur.fetchone() is None:
+            print(f"bench: creating database {DB_NAME}")
+            cur.execute(f"CREATE DATABASE {DB_NAME}")
+    conn.close()
+    return DEFAULT_DB
+
+
+def manage(env, *args, timeout=300) -> str:
+    print("bench: manage.py", " ".join(a if "\n" not in a else "<script>" for a in args), flush=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
+def prepare(env, applications: int, connections: int) -> dict:
+    for command in (["migrate", "--no-input"], ["seed"], ["build_assets"], ["collectstatic", "--noinput"]):
+        manage(env, *command)
+    generation = None
+    have = int(last_line(manage(env, "shell", "-c", SETUP)))
+    if have != applications:  # exactly --applications: drop them all and generate afresh
+        print(last_line(manage(env, "generate_applications", "--delete", timeout=3600)))
+        started = time.monotonic()
+        out = manage(env, "generate_applications", str(applications), "--seed", "1", timeout=3600)
+        generation = round(time.monotonic() - started, 1)
+        print(last_line(out))
+    conn = psycopg2.connect(env["DATABASE_URL"])  # fresh planner statistics and visibility map, as autovacuum keeps
+    conn.autocommit = True  # VACUUM cannot run inside a transaction
+    conn.cursor().execute("VACUUM ANALYZE")
+    conn.close()
+    script = FACTS % {"reviewer": REVIEWER, "deep": DEEP_ROW, "every": ALL_STATUSES, "sessions": connections}
+    facts = json.loads(last_line(manage(env, "shell", "-c", script)))
+    facts["generation_s"] = generation
+    return facts
+
+
+def run(env, facts, args, log) -> list[dict]:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    lua = OUT_DIR / "queue-sessions.lua"
+    cookies = ", ".join(json.dumps(key) for key in facts["sessions"])
+    lua.write_text(LUA % {"n": len(facts["sessions"]), "cookies": cookies}, encoding="utf-8")
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("Cookie", f"sessionid={facts['sessions'][0]}")]
+    proc, rows = None, []
+    try:
+        proc, base = start_gunicorn(env, 600, log)
+        pages = [("/livez", "/livez", None)] + [(label, path, ref) for label, (path, ref) in facts["pages"].items()]
+        for label, path, reference in pages:
+            for _ in range(2 * WORKERS):  # warm every worker
+                with opener.open(base + path, timeout=60) as r:  # noqa: S310 (loopback)
+                    body = r.read().decode()
+                    final = r.geturl()
+            if "/accounts/login/" in final:
+                raise RuntimeError(f"{path}: the session is not logged in")
+            if reference and reference not in body:
+                raise RuntimeError(f"{path} does not show {reference!r}: not the expected page")
+            print(f"bench: wrk {path}", flush=True)
+            if label == "/livez":
+                result = wrk(base + path, args.duration, args.connections)
+            else:
+                result = wrk_lua(base + path, lua, args.duration, args.connections)
+            queries = facts["queries"].get(label, (200, None))[1]
+            rows.append({"page": label, "path": path, "queries": queries, **result})
+    finally:
+        stop_gunicorn(proc)
+    return rows
+
+
+def wrk_lua(url: str, lua: Path, duration: int, connections: int) -> dict:
+    """catalogue.wrk with the session-rotating script: the same command, parsing and failure rules."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(lua), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", out, re.M))
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    if not rps or set(latency) != {"50", "99"}:
+        raise RuntimeError(f"cannot parse wrk output for {url}:\n{out}")
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    *failed, timeouts = [int(n) for n in errors.groups()] if errors else [0, 0, 0, 0]
+    if re.search(r"Non-2xx or 3xx responses", out) or any(failed):
+        raise RuntimeError(f"{url}: failed requests under load:\n{out}")
+    return {"rps": float(rps.group(1)), "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]), "timeouts": timeouts}
+
+
+def judge(rows: list[dict]) -> None:
+    livez = next(r["rps"] for r in rows if r["page"] == "/livez")
+    for r in rows:
+        r["pct_of_livez"] = round(100 * r["rps"] / livez, 1)
+        why = []
+        if r["pct_of_livez"] < TARGET_PCT:
+            why.append(f"< {TARGET_PCT:.0f} % of /livez")
+        if r["p99_ms"] > TARGET_P99 or r["timeouts"]:
+            why.append(f"p99 > {TARGET_P99:.0f} ms" + (f", {r['timeouts']} timeouts" if r["timeouts"] else ""))
+        r["meets"], r["why"] = not why, "; ".join(why) or "ok"
+        if r["page"] == "/livez":
+            r["meets"], r["why"] = None, "yardstick"
+        elif r["page"] in ("name search", "logged-in page"):
+            r["meets"], r["why"] = None, "reported: " + r["why"]
+
+
+def print_table(rows: list[dict]) -> None:
+    head = f"{'page':16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% livez':>8} {'queries':>7}  target"
+    print("\n" + head + "\n" + "-" * len(head))
+    for r in rows:
+        mark = "-" if r["meets"] is None else ("PASS" if r["meets"] else "MISS")
+        print(
+            f"{r['page']:16} {r['rps']:9.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['pct_of_livez']:7.1f}%"
+            f" {r['queries'] or '-':>7}  {mark} ({r['why']})"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--applications", type=int, default=1_000_000, help="synthetic applications (1000000)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL (10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--fresh", action="store_true", help=f"drop and recreate {DB_NAME} first")
+    parser.add_argument(
+        "--no-sync-commit",
+        action="store_true",
+        help="gunicorn's connections commit without waiting for the disk (PGOPTIONS synchronous_commit=off): every "
+        "logged-in request saves its session, and this shows what the pages cost without that wait",
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is not installed (apt-get install wrk)")
+    started, load = time.monotonic(), os.getloadavg()  # others' work on this machine skews the numbers
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(args.fresh),
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    }
+    facts = prepare(env, args.applications, args.connections)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 (a local file name)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    served = {**env, "PGOPTIONS": "-c synchronous_commit=off"} if args.no_sync_commit else env
+    with open(OUT_DIR / f"gunicorn-queue-{stamp}.log", "w") as log:
+        rows = run(served, facts, args, log)
+    judge(rows)
+    print_table(rows)
+    out = OUT_DIR / f"queue-{stamp}.json"
+    meta = {
+        "applications": args.applications,
+        "reviewer_rows": facts["rows"],
+        "reviewer_open": facts["open"],
+        "generation_s": facts["generation_s"],
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "synchronous_commit": "off" if args.no_sync_commit else "on",
+        "workers": WORKERS,
+        "cpus": os.cpu_count(),
+        "targets": {"pct_of_livez": TARGET_PCT, "p99_ms": TARGET_P99},
+        "load_average_before": load,
+        "git": subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+    }
+    out.write_text(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    missed = [r for r in rows if r["meets"] is False]
+    generated = f"; generated in {facts['generation_s']} s" if facts["generation_s"] else ""
+    print(
+        f"\nbench: {len(rows)} runs in {time.monotonic() - started:.0f} s{generated}; {facts['rows']} applications"
+        f" in the reviewer's scope ({facts['open']} open); {len(missed)} miss their target;"
+        f" table written to {out.relative_to(ROOT)}"
+    )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:  # gunicorn is stopped already (finally)
+        sys.exit(f"bench: FAILED: {exc}")

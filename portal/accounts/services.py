@@ -1,0 +1,160 @@
+"""Every change to a resident's account happens here; the views read forms and redirect.
+
+Mail (verification) goes through portal.mail.email_on_commit: it leaves only once the transaction commits.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from portal.mail import email_on_commit
+from portal.models import User
+
+from .tokens import VERIFY_MAX_AGE, TokenInvalid, verification_read, verification_token
+
+DELETED_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
+
+
+# --- email verification ------------------------------------------------------------------------------------------
+
+
+def email_verified(user) -> bool:
+    """Has this (logged-in) resident confirmed their email address?"""
+    return bool(getattr(user, "is_authenticated", False) and user.email_verified_at)
+
+
+def require_verified_email(view):
+    """Decorator for views that need a confirmed address (e.g. applying): anonymous visitors go to the login page,
+    unverified residents to the "please confirm your email" page (accounts:verify_needed) with a resend button;
+    both come back to the page they asked for."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not email_verified(request.user):
+            return redirect(f"{reverse('accounts:verify_needed')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def verification_send(user) -> None:
+    """Mail `user` a link that confirms their address (valid for VERIFY_MAX_AGE), after the transaction commits."""
+    link = settings.SITE_URL + reverse("accounts:verify", args=[verification_token(user)])
+    body = render_to_string(
+        "accounts/email/verify.txt",
+        {"user": user, "link": link, "days": VERIFY_MAX_AGE.days, "site": settings.SITE_URL},
+    )
+    email_on_commit(to=user.email, subject=_("[맘편한 광주] 이메일 주소를 확인해 주세요"), body=body)
+
+
+def verification_check(token: str) -> User:
+    """The account a verification token names, without changing anything. Raises TokenExpired / TokenInvalid."""
+    pk, email = verification_read(token)
+    user = User.objects.filter(pk=pk, email=email, is_active=True).first()
+    if user is None:
+        raise TokenInvalid
+    return user
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Confirm the address a token was sent to. Idempotent: the first confirmation's time is kept."""
+    user = verification_check(token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+# --- sign-up -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_signup(*, email: str, name: str, password: str) -> User:
+    """A new resident account (email not yet confirmed) and its verification mail. The form has already refused
+    an address that is taken (the resident is told so on the field, with the way to log in or reset)."""
+    user = User.objects.create_user(email=email, password=password, name=name)
+    verification_send(user)
+    return user
+
+
+# --- profile -------------------------------------------------------------------------------------------------------
+
+
+def household_clear(*, user) -> None:
+    """Forget the household facts kept for reuse (the consent to keep them is not changed)."""
+    if user.household:
+        user.household = {}
+        user.save(update_fields=["household"])
+
+
+# --- account deletion ----------------------------------------------------------------------------------------------
+
+
+def account_can_delete(user) -> bool:
+    """Staff accounts carry the record of who did what in the workspace: an administrator ends them."""
+    return user.is_authenticated and not (user.is_staff or user.is_superuser)
+
+
+@transaction.atomic
+def account_delete(*, user) -> str:
+    """Delete a resident's account. Returns "deleted" or "anonymised".
+
+    - Draft applications are deleted, and their documents' files removed from storage once the transaction commits.
+    - Notifications and the login-attempt records of the address (django-axes) are deleted.
+    - If the resident has submitted (or decided, withdrawn) applications, the office must keep them for the period
+      the law sets, so the row stays as an anonymised record they remain linked to: the email becomes
+      deleted-<pk>@deleted.invalid (the address can sign up again), name, phone, district and household facts are
+      cleared, the password becomes unusable and the account inactive. Its Consent rows stay linked to it: they are
+      the evidence of what was agreed to for those applications, and no longer name the person.
+    - Otherwise the row is deleted, and its Consent rows with it (CASCADE).
+    """
+    from programs.models import Application
+
+    if not account_can_delete(user):
+        raise PermissionError("staff accounts are ended by an administrator")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    email = user.email
+    drafts = list(
+        Application.objects.filter(applicant=user, status=Application.Status.DRAFT).prefetch_related("documents")
+    )
+    files = [doc.file for application in drafts for doc in application.documents.all() if doc.file]
+    for application in drafts:
+        application.delete()  # its events and document rows go with it
+    if files:
+        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+    user.notifications.all().delete()
+    _forget_login_attempts(email)
+    if not Application.objects.filter(applicant=user).exists():
+        user.delete()
+        return "deleted"
+    user.email = f"deleted-{user.pk}@{DELETED_DOMAIN}"
+    user.name = user.phone = user.first_name = user.last_name = ""
+    user.household = {}
+    user.district = None
+    user.email_verified_at = None
+    user.last_login = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    return "anonymised"
+
+
+def _forget_login_attempts(email: str) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=email).delete()

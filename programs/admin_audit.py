@@ -1,0 +1,126 @@
+"""What reviewers' offices keep in the admin, scoped through districts.access like everything else:
+
+- the access log (개인정보 접속기록): administrators alone list, filter and search it, read-only — nobody adds,
+  changes or deletes a record here (the model refuses it anyway: programs/models/review.py);
+- the reason templates (사유 문구): a district reviewer keeps their own office's (its district set to theirs, not
+  editable); administrators keep every office's.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from districts.access import is_administrator, reviewer_district
+from portal.models import User
+
+from .models import AccessRecord, ReasonTemplate
+
+
+class StaffUserFilter(admin.SimpleListFilter):
+    """The accounts that can have looked (staff), not a DISTINCT over the whole log."""
+
+    title = _("접속자")
+    parameter_name = "user"
+
+    def lookups(self, request, model_admin):
+        return [(str(u.pk), u.email) for u in User.objects.filter(is_staff=True).order_by("email")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(user_id=int(value))
+        return queryset
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "ip", "action", "subject", "application_reference", "target", "reason"]
+    list_filter = ["action", StaffUserFilter]
+    date_hierarchy = "at"
+    search_fields = ["user__email", "application__reference"]
+    list_select_related = ["user", "subject", "application"]
+    list_per_page = 100
+    show_full_result_count = False  # the log only grows: no second COUNT(*) over all of it
+    actions = None  # no actions at all: no "delete selected"
+    fields = ["at", "user", "ip", "action", "subject", "application", "target", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description=_("접수번호"), ordering="application__reference")
+    def application_reference(self, obj):
+        return obj.application.reference if obj.application_id and obj.application.reference else "—"
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _office(request):
+    """None for administrators (every office); a reviewer's district; False for anyone else."""
+    if is_administrator(request.user):
+        return None
+    return reviewer_district(request.user) or False
+
+
+@admin.register(ReasonTemplate)
+class ReasonTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "use", "district", "active", "order"]
+    list_filter = ["use", "active", "district"]
+    list_select_related = ["district"]
+    search_fields = ["title", "text"]
+    fields = ["district", "use", "title", "text", "active", "order"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("district")
+        office = _office(request)
+        if office is None:
+            return queryset
+        if office is False:
+            return queryset.none()
+        return queryset.filter(district=office)
+
+    def get_list_filter(self, request):
+        return self.list_filter if _office(request) is None else ["use", "active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if _office(request) is None else ["district"]  # a reviewer's are always their office's
+
+    def save_model(self, request, obj, form, change):
+        office = _office(request)
+        if office:
+            obj.district = office
+        super().save_model(request, obj, form, change)
+
+    def _may(self, request, obj=None) -> bool:
+        office = _office(request)
+        if office is None:
+            return True
+        if office is False:
+            return False
+        return obj is None or obj.district_id == office.pk
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)  # a decision keeps its own copy of the words, so deleting one is safe

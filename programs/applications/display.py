@@ -1,0 +1,47 @@
+"""How stored answers read on a page, in the active language."""
+
+import datetime
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal.templatetags.portal import kdate
+
+from ..models import Question
+
+NOT_ANSWERED = "—"
+
+
+def _english() -> bool:
+    return (get_language() or "ko").startswith("en")
+
+
+def answer_text(kind: str, value, choices: list[str], choices_en: list[str]) -> str:
+    if value in (None, ""):
+        return NOT_ANSWERED
+    if kind == Question.Kind.YES_NO:
+        return _("예") if value == "yes" else _("아니요")
+    if kind == Question.Kind.DATE:
+        try:
+            return kdate(datetime.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if kind == Question.Kind.NUMBER:
+        try:
+            return f"{int(value):,}"
+        except (TypeError, ValueError):
+            return str(value)
+    if kind == Question.Kind.CHOICE and _english() and value in choices and len(choices_en) == len(choices):
+        return choices_en[choices.index(value)]
+    return str(value)
+
+
+def snapshot_rows(snapshot: dict) -> list[dict]:
+    """The submitted questions and answers, as they were asked."""
+    english = _english()
+    rows = []
+    for q in (snapshot or {}).get("questions", []):
+        label = (q.get("label_en") if english else "") or q.get("label", "")
+        value = answer_text(q.get("kind", ""), q.get("answer"), q.get("choices", []), q.get("choices_en", []))
+        rows.append({"label": label, "value": value})
+    return rows

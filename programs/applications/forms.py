@@ -1,0 +1,127 @@
+"""Forms of the application wizard. The questions form is built from the program's questions (data)."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Question, RequiredDocument
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+MAX_FILES = 10  # per document, per upload
+YES, NO = "yes", "no"
+
+
+class EligibilityForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label=_("위 지원 대상 조건을 확인했습니다. 사실과 다르게 신청하면 지원이 취소되거나 환수될 수 있음을 압니다."),
+        error_messages={"required": _("조건을 확인했다면 확인란을 선택해 주세요.")},
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _field(q: Question, *, required: bool) -> forms.Field:
+    common = {"label": q.tr.label, "help_text": q.tr.help_text, "required": required}
+    match q.kind:
+        case Question.Kind.NUMBER:
+            return forms.IntegerField(min_value=0, max_value=1_000_000_000, **common)
+        case Question.Kind.DATE:
+            return forms.DateField(
+                widget=DateInput(attrs={"class": "krds-input"}),
+                error_messages={"invalid": _("날짜를 2026-01-31 형식으로 입력해 주세요.")},
+                **common,
+            )
+        case Question.Kind.YES_NO:
+            return forms.ChoiceField(choices=[(YES, _("예")), (NO, _("아니요"))], widget=forms.RadioSelect, **common)
+        case Question.Kind.CHOICE:
+            labels = [line.strip() for line in q.tr.choices.splitlines() if line.strip()]
+            values = q.choice_list()
+            if len(labels) != len(values):
+                labels = values
+            return forms.ChoiceField(choices=list(zip(values, labels, strict=True)), widget=forms.RadioSelect, **common)
+        case _:
+            return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"class": "krds-input"}), **common)
+
+
+class QuestionsForm(forms.Form):
+    """One field per question, named by its key. `draft=True` (임시 저장) keeps what is valid and asks for nothing."""
+
+    def __init__(self, *args, questions, draft=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for q in self.questions:
+            field = _field(q, required=q.required and not draft)
+            if q.kind == Question.Kind.NUMBER:
+                field.widget.attrs.update({"class": "krds-input", "inputmode": "numeric"})
+            self.fields[q.key] = field
+
+    def stored(self) -> dict:
+        """The cleaned answers as JSON values (dates as ISO text); empty answers left out."""
+        out = {}
+        for key, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            out[key] = value.isoformat() if isinstance(value, datetime.date) else value
+        return out
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT, "class": "file-input"}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("한 번에 %(n)d개까지 올릴 수 있습니다."), params={"n": MAX_FILES})
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class DocumentsForm(forms.Form):
+    """One multiple-file input per document the program asks for."""
+
+    def __init__(self, *args, requirements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = list(requirements)
+        for r in self.requirements:
+            help_text = r.tr.help_text
+            self.fields[f"doc_{r.pk}"] = MultipleFileField(label=r.tr.name, help_text=help_text)
+
+    def uploads(self) -> list[tuple[RequiredDocument, object]]:
+        return [(r, f) for r in self.requirements for f in self.cleaned_data.get(f"doc_{r.pk}", [])]
+
+
+class SupplementForm(forms.Form):
+    note = forms.CharField(
+        label=_("보완 내용 설명"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "krds-input"}),
+        help_text=_("요청받은 내용에 대해 무엇을 보완했는지 적어 주세요."),
+    )
+    files = MultipleFileField(label=_("보완 서류"), required=True, help_text=_("PDF, JPG, PNG 파일, 각 10MB까지"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("취소 사유(선택)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "krds-input"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("이 신청을 취소합니다. 취소한 신청은 되돌릴 수 없습니다."),
+        error_messages={"required": _("취소하려면 확인란을 선택해 주세요.")},
+    )

@@ -1,0 +1,60 @@
+"""Reads of applications, always through the access function for the asking resident."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from ..models import Application, ApplicationEvent, Document, Program
+
+
+def applications_of(user) -> QuerySet:
+    """The one way a resident reaches applications: their own. Anybody else's looks exactly like a missing one."""
+    if not (user and user.is_authenticated):
+        return Application.objects.none()
+    return Application.objects.filter(applicant=user)
+
+
+def my_application_or_404(user, public_id) -> Application:
+    return get_object_or_404(applications_of(user).select_related("program__provider"), public_id=public_id)
+
+
+def my_document_or_404(user, application_id, document_id) -> Document:
+    return get_object_or_404(
+        Document.objects.filter(application__in=applications_of(user), application__public_id=application_id),
+        public_id=document_id,
+    )
+
+
+def my_applications(user) -> QuerySet:
+    return applications_of(user).select_related("program__provider").order_by("-updated_at", "-pk")
+
+
+def timeline(application: Application) -> list[ApplicationEvent]:
+    """What the resident sees of the history: every move and every document answer, never internal notes."""
+    return list(
+        application.events.filter(kind__in=ApplicationEvent.PUBLIC_KINDS)
+        .select_related("actor")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "pk")))
+    )
+
+
+def form_program_or_404(program: Program) -> Program:
+    """A program takes online applications here only when it says so and has a form."""
+    if not program.apply_online or not hasattr(program, "application_form"):
+        raise Http404
+    return program
+
+
+WITHDRAWABLE = (
+    Application.Status.SUBMITTED,
+    Application.Status.IN_REVIEW,
+    Application.Status.SUPPLEMENT_REQUESTED,
+)
+
+
+def open_request(application: Application) -> str:
+    """What the reviewer asked for, while the request for more documents is open."""
+    if application.status != Application.Status.SUPPLEMENT_REQUESTED:
+        return ""
+    event = application.events.filter(to_status=Application.Status.SUPPLEMENT_REQUESTED).order_by("-at", "-pk").first()
+    return event.reason if event else ""

@@ -1,0 +1,211 @@
+"""Every write a resident makes to an application. Status moves go through programs.workflow.application_move;
+documents through programs.documents; mail through portal.notifications (after commit)."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.notifications import notification_send
+
+from .. import documents as files
+from ..models import Application, ApplicationEvent, Document, Program, Question
+from ..presentation import eligibility_lines
+from ..workflow import APPLICANT, MoveRefused, application_move
+
+S = Application.Status
+
+
+class NotReady(Exception):
+    """The draft misses something the program asks for: `problems` says what, step by step."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        super().__init__("; ".join(m for ms in problems.values() for m in ms))
+        self.problems = problems
+
+
+def application_start(*, applicant, program: Program) -> tuple[Application, bool]:
+    """The resident's open application for `program`, or a new draft: (application, created). One open
+    application per resident and program, also when two requests race (the database constraint decides)."""
+    existing = Application.objects.active().filter(applicant=applicant, program=program).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(applicant=applicant, program=program)
+            ApplicationEvent.objects.create(application=application, actor=applicant, to_status=S.DRAFT)
+    except IntegrityError:
+        return Application.objects.active().get(applicant=applicant, program=program), False
+    return application, True
+
+
+def _only_drafts(application: Application) -> None:
+    if not application.is_draft:
+        raise MoveRefused(_("제출한 신청은 고칠 수 없습니다."), application.status)
+
+
+def application_confirm_eligibility(*, application: Application) -> None:
+    _only_drafts(application)
+    application.eligibility_confirmed = True
+    application.save(update_fields=["eligibility_confirmed", "updated_at"])
+
+
+def application_save_answers(*, application: Application, answers: dict) -> None:
+    _only_drafts(application)
+    application.answers = {**application.answers, **answers}
+    application.save(update_fields=["answers", "updated_at"])
+
+
+def application_add_documents(*, application: Application, uploads: list, user) -> list[Document]:
+    """Store the files (all or none: a bad file raises ValidationError before anything is written)."""
+    _only_drafts(application)
+    with files.cleanup_on_error(), transaction.atomic():
+        return files.store_documents(application=application, uploads=uploads, uploaded_by=user)
+
+
+def application_remove_document(*, application: Application, document: Document) -> None:
+    _only_drafts(application)
+    document.delete()
+    transaction.on_commit(lambda: document.file.delete(save=False))
+
+
+def application_delete_draft(*, application: Application) -> None:
+    _only_drafts(application)
+    stored = [d.file.name for d in application.documents.all()]
+    application.delete()
+    storage = Document._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in stored])
+
+
+def problems_of(application: Application) -> dict[str, list[str]]:
+    """What still stops this draft from being submitted, by wizard step."""
+    form = application.program.application_form
+    problems: dict[str, list[str]] = {}
+    if not application.eligibility_confirmed:
+        problems["eligibility"] = [_("지원 대상 조건을 확인해 주세요.")]
+    missing = [q.tr.label for q in form.questions.all() if q.required and application.answers.get(q.key) in (None, "")]
+    if missing:
+        problems["questions"] = [_("답하지 않은 필수 질문: %(q)s") % {"q": ", ".join(missing)}]
+    have = set(application.documents.values_list("requirement_id", flat=True))
+    lacking = [r.tr.name for r in form.documents.all() if r.required and r.pk not in have]
+    if lacking:
+        problems["documents"] = [_("올리지 않은 필수 서류: %(d)s") % {"d": ", ".join(lacking)}]
+    return problems
+
+
+def _snapshot(application: Application) -> dict:
+    """What was asked and answered, in both languages, so a later change to the form never alters it."""
+    program, form, user = application.program, application.program.application_form, application.applicant
+    with translation.override("ko"):
+        eligibility = [str(line) for line in eligibility_lines(program)]
+    with translation.override("en"):
+        eligibility_en = [str(line) for line in eligibility_lines(program)]
+    questions = []
+    for q in form.questions.all():
+        choices_en = [c.strip() for c in q.choices_en.splitlines() if c.strip()]
+        questions.append(
+            {
+                "key": q.key,
+                "label": q.label,
+                "label_en": q.label_en,
+                "kind": q.kind,
+                "answer": application.answers.get(q.key),
+                "choices": q.choice_list() if q.kind == Question.Kind.CHOICE else [],
+                "choices_en": choices_en if q.kind == Question.Kind.CHOICE else [],
+            }
+        )
+    return {
+        "program": {"slug": program.slug, "title": program.title, "title_en": program.title_en},
+        "provider": {"name": program.provider.name, "name_en": program.provider.name_en},
+        "eligibility": eligibility,
+        "eligibility_en": eligibility_en,
+        "questions": questions,
+        "documents": [
+            {"id": r.pk, "name": r.name, "name_en": r.name_en, "required": r.required} for r in form.documents.all()
+        ],
+        "applicant": {
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "district": user.district.name if user.district_id else "",
+        },
+    }
+
+
+def application_submit(*, application: Application, actor) -> Application:
+    """Submit a complete draft: snapshot, reference number, event, notification. Submitting an application that
+    is already submitted changes nothing (a double click or the back button gives one application)."""
+    if not application.is_draft:
+        return application
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("program__provider").get(pk=application.pk)
+        if not locked.is_draft:
+            return locked
+        problems = problems_of(locked)
+        if problems:
+            raise NotReady(problems)
+        now = timezone.now()
+        reference = f"GJ-{timezone.localdate(now).year}-{locked.pk:06d}"
+        event = application_move(
+            application=locked,
+            to=S.SUBMITTED,
+            actor=actor,
+            by=APPLICANT,
+            extra={"snapshot": _snapshot(locked), "submitted_at": now, "reference": reference},
+        )
+        notify_status(event)
+    return locked
+
+
+def application_withdraw(*, application: Application, actor, reason: str = "") -> ApplicationEvent:
+    with transaction.atomic():
+        event = application_move(application=application, to=S.WITHDRAWN, actor=actor, by=APPLICANT, reason=reason)
+        notify_status(event)
+    return event
+
+
+def application_answer_supplement(*, application: Application, actor, note: str, uploads: list) -> ApplicationEvent:
+    """The resident's answer to a request for more documents: the files and a note, then back to the queue."""
+    if application.status != S.SUPPLEMENT_REQUESTED:
+        raise MoveRefused(_("지금은 보완 서류를 낼 수 없습니다."), application.status)
+    now = timezone.now()
+    with files.cleanup_on_error(), transaction.atomic():  # a refused move below also removes the new files
+        added = ApplicationEvent.objects.create(
+            application=application, actor=actor, kind=ApplicationEvent.Kind.DOCUMENTS, reason=note, at=now
+        )
+        files.store_documents(application=application, uploads=uploads, uploaded_by=actor, event=added)
+        event = application_move(
+            application=application, to=S.SUBMITTED, actor=actor, by=APPLICANT, extra={"supplement_answered_at": now}
+        )
+        notify_status(event)
+    return event
+
+
+STATUS_MAIL = {
+    S.SUBMITTED: gettext_lazy("신청이 접수되었습니다"),
+    S.IN_REVIEW: gettext_lazy("신청을 검토하고 있습니다"),
+    S.SUPPLEMENT_REQUESTED: gettext_lazy("서류 보완을 요청합니다"),
+    S.APPROVED: gettext_lazy("신청이 승인되었습니다"),
+    S.REJECTED: gettext_lazy("신청이 반려되었습니다"),
+    S.WITHDRAWN: gettext_lazy("신청을 취소했습니다"),
+}
+
+
+def notify_status(event: ApplicationEvent) -> None:
+    """Tell the applicant about a status move, with the reason, on the site and (after commit) by mail."""
+    application = event.application
+    with translation.override("ko"):
+        headline = str(STATUS_MAIL.get(event.to_status, Application.Status(event.to_status).label))
+        lines = [
+            _("사업: %(p)s") % {"p": application.program.title},
+            _("접수번호: %(r)s") % {"r": application.reference or "-"},
+            _("상태: %(s)s") % {"s": Application.Status(event.to_status).label},
+        ]
+        if event.reason:
+            lines.append(_("사유: %(r)s") % {"r": event.reason})
+        lines.append(_("진행 상황과 이력은 '내 신청'에서 볼 수 있습니다."))
+        url = reverse("programs:application", args=[application.public_id])
+    notification_send(
+        user=application.applicant, title=f"{headline} ({application.reference})", body="\n".join(lines), url=url
+    )

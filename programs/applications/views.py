@@ -1,0 +1,310 @@
+"""A resident's applications: start, the wizard (eligibility → questions → documents → review → submit), the
+list, one application with its timeline, withdrawal, an answer to a request for documents, file downloads.
+
+Thin views: they read a form, call one service or selector, add a message and redirect (POST/redirect/GET).
+Every application is fetched through selectors.applications_of(request.user): anybody else's is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import documents as files
+from ..models import Application, Program
+from ..presentation import eligibility_lines
+from ..screener.answers import Answers
+from ..screener.rules import evaluate
+from ..workflow import MoveRefused
+from . import forms, selectors, services
+from .display import answer_text, snapshot_rows
+from .gates import resident_gate
+from .prefill import prefill
+
+STEPS = [
+    ("eligibility", gettext_lazy("대상 확인")),
+    ("questions", gettext_lazy("신청 내용")),
+    ("documents", gettext_lazy("서류 첨부")),
+    ("review", gettext_lazy("확인 및 제출")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+
+
+def _step_url(application, step: str) -> str:
+    return reverse("programs:apply_step", args=[application.public_id, step])
+
+
+def _steps(current: str) -> list[dict]:
+    index = STEP_NAMES.index(current)
+    return [
+        {"name": name, "label": label, "number": i + 1, "done": i < index, "active": i == index}
+        for i, (name, label) in enumerate(STEPS)
+    ]
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"  # personal data: never kept by a shared cache or the back button
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply_start(request, slug):
+    """The door from a program page: explains what is needed, then opens (or reopens) the resident's draft."""
+    program = get_object_or_404(Program.objects.published().select_related("provider", "application_form"), slug=slug)
+    selectors.form_program_or_404(program)
+    gate = resident_gate(request)
+    if gate:
+        return gate
+    existing = selectors.applications_of(request.user).active().filter(program=program).first()
+    if existing:
+        if existing.is_draft:
+            messages.info(request, _("작성 중인 신청서가 있어 이어서 작성합니다."))
+            return redirect(_step_url(existing, "eligibility"))
+        messages.info(request, _("이 사업에는 이미 신청하셨습니다. 신청 내용을 보여 드립니다."))
+        return redirect(existing_url(existing))
+    if request.method == "POST":
+        application, _created = services.application_start(applicant=request.user, program=program)
+        return redirect(_step_url(application, "eligibility"))
+    form = program.application_form
+    context = {
+        "program": program,
+        "form": form,
+        "questions": form.questions.all(),
+        "requirements": form.documents.all(),
+        "steps": STEPS,
+    }
+    return _no_store(render(request, "applications/apply_start.html", context))
+
+
+def existing_url(application) -> str:
+    return reverse("programs:application", args=[application.public_id])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply_step(request, public_id, step):
+    application = selectors.my_application_or_404(request.user, public_id)
+    if step not in STEP_NAMES:
+        return redirect(_step_url(application, "eligibility"))
+    if not application.is_draft:
+        messages.info(request, _("제출한 신청입니다. 신청 내용과 진행 상황을 보여 드립니다."))
+        return redirect(existing_url(application))
+    program = application.program
+    app_form = program.application_form
+    action = request.POST.get("action", "next")
+    # Bound on POST even when nothing was ticked: an empty form must show its errors.
+    data, files_data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    index = STEP_NAMES.index(step)
+    following = STEP_NAMES[min(index + 1, len(STEP_NAMES) - 1)]
+    previous = STEP_NAMES[max(index - 1, 0)]
+    context = {"application": application, "program": program, "steps": _steps(step), "step": step}
+
+    if step == "eligibility":
+        form = forms.EligibilityForm(data, initial={"confirmed": application.eligibility_confirmed})
+        if request.method == "POST" and form.is_valid():
+            services.application_confirm_eligibility(application=application)
+            return redirect(_step_url(application, following))
+        context |= {"form": form, "eligibility": eligibility_lines(program), "verdict": _verdict(request, program)}
+
+    elif step == "questions":
+        questions = app_form.questions.all()
+        draft = action in ("save", "back")
+        initial = {**prefill(request.user.household), **application.answers}  # what they typed wins
+        form = forms.QuestionsForm(data, questions=questions, draft=draft, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            services.application_save_answers(application=application, answers=form.stored())
+            if action == "save":
+                messages.success(request, _("임시 저장했습니다. '내 신청'에서 이어서 작성할 수 있습니다."))
+                return redirect(_step_url(application, step))
+            return redirect(_step_url(application, previous if action == "back" else following))
+        context["form"] = form
+
+    elif step == "documents":
+        requirements = app_form.documents.all()
+        form = forms.DocumentsForm(data, files_data, requirements=requirements)
+        if request.method == "POST" and form.is_valid():
+            uploads = form.uploads()
+            try:
+                if uploads:
+                    services.application_add_documents(application=application, uploads=uploads, user=request.user)
+                    messages.success(request, _("파일 %(n)d개를 올렸습니다.") % {"n": len(uploads)})
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if action == "upload" or action == "save":
+                    return redirect(_step_url(application, step))
+                return redirect(_step_url(application, previous if action == "back" else following))
+        uploaded = list(application.documents.all())
+        context |= {
+            "form": form,
+            "rows": [
+                {
+                    "requirement": r,
+                    "field": form[f"doc_{r.pk}"],
+                    "files": [d for d in uploaded if d.requirement_id == r.pk],
+                }
+                for r in form.requirements
+            ],
+            "max_mb": files.MAX_BYTES // (1024 * 1024),
+        }
+
+    else:  # review
+        context |= {
+            "answers": _answer_rows(app_form.questions.all(), application.answers),
+            "documents": application.documents.select_related("requirement"),
+            "problems": services.problems_of(application),
+            "eligibility": eligibility_lines(program),
+        }
+    return _no_store(render(request, "applications/apply_step.html", context))
+
+
+def _verdict(request, program):
+    """The screener's verdict from the household facts the resident chose to keep, if any."""
+    household = getattr(request.user, "household", None)
+    if not household:
+        return None
+    answers = Answers.from_dict(household)
+    home = request.user.district
+    return evaluate(program, answers, today=timezone.localdate(), home=home)
+
+
+def _answer_rows(questions, answers: dict) -> list[dict]:
+    return [
+        {
+            "label": q.tr.label,
+            "value": answer_text(
+                q.kind, answers.get(q.key), q.choice_list(), [c for c in q.choices_en.splitlines() if c.strip()]
+            ),
+            "step": "questions",
+        }
+        for q in questions
+    ]
+
+
+@require_POST
+def apply_submit(request, public_id):
+    application = selectors.my_application_or_404(request.user, public_id)
+    try:
+        application = services.application_submit(application=application, actor=request.user)
+    except services.NotReady as not_ready:
+        for problems in not_ready.problems.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(_step_url(application, "review"))
+    messages.success(
+        request,
+        _("신청을 제출했습니다. 접수번호는 %(ref)s입니다. 확인 메일을 보냈습니다.") % {"ref": application.reference},
+    )
+    return redirect(existing_url(application))
+
+
+@require_POST
+def document_remove(request, public_id, document_id):
+    document = selectors.my_document_or_404(request.user, public_id, document_id)
+    application = document.application
+    try:
+        services.application_remove_document(application=application, document=document)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(existing_url(application))
+    messages.success(request, _("'%(name)s' 파일을 지웠습니다.") % {"name": document.original_name})
+    return redirect(_step_url(application, "documents"))
+
+
+@require_safe
+def document_download(request, public_id, document_id):
+    document = selectors.my_document_or_404(request.user, public_id, document_id)
+    try:
+        return files.document_response(document, as_attachment=request.GET.get("view") != "1")
+    except files.DocumentDamaged:
+        response = render(request, "applications/document_damaged.html", {"document": document}, status=409)
+        return _no_store(response)
+
+
+@require_safe
+def my_applications(request):
+    page = Paginator(selectors.my_applications(request.user), 20).get_page(request.GET.get("page"))
+    return _no_store(render(request, "applications/application_list.html", {"page": page}))
+
+
+def _detail(request, application, supplement_form=None, status=200):
+    if supplement_form is None and application.status == Application.Status.SUPPLEMENT_REQUESTED:
+        supplement_form = forms.SupplementForm()
+    context = {
+        "application": application,
+        "program": application.program,
+        "events": selectors.timeline(application),
+        "rows": snapshot_rows(application.snapshot),
+        "documents": application.documents.all(),
+        "can_withdraw": application.status in selectors.WITHDRAWABLE,
+        "supplement_form": supplement_form,
+        "request_reason": selectors.open_request(application),
+    }
+    return _no_store(render(request, "applications/application_detail.html", context, status=status))
+
+
+@require_safe
+def application_detail(request, public_id):
+    return _detail(request, selectors.my_application_or_404(request.user, public_id))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_withdraw(request, public_id):
+    application = selectors.my_application_or_404(request.user, public_id)
+    if application.status not in selectors.WITHDRAWABLE:
+        messages.error(request, _("이 신청은 지금 취소할 수 없습니다."))
+        return redirect(existing_url(application))
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("신청을 취소했습니다."))
+        return redirect(existing_url(application))
+    return _no_store(
+        render(request, "applications/application_withdraw.html", {"application": application, "form": form})
+    )
+
+
+@require_POST
+def application_delete(request, public_id):
+    application = selectors.my_application_or_404(request.user, public_id)
+    try:
+        services.application_delete_draft(application=application)
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(existing_url(application))
+    messages.success(request, _("작성 중이던 신청서를 지웠습니다."))
+    return redirect("programs:my_applications")
+
+
+@require_POST
+def application_supplement(request, public_id):
+    application = selectors.my_application_or_404(request.user, public_id)
+    if application.status != Application.Status.SUPPLEMENT_REQUESTED:
+        messages.error(request, _("지금은 보완 서류를 낼 수 없습니다."))
+        return redirect(existing_url(application))
+    form = forms.SupplementForm(request.POST, request.FILES)
+    if form.is_valid():
+        uploads = [(None, f) for f in form.cleaned_data["files"]]
+        try:
+            services.application_answer_supplement(
+                application=application, actor=request.user, note=form.cleaned_data["note"], uploads=uploads
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(existing_url(application))
+        else:
+            messages.success(request, _("보완 서류를 제출했습니다. 다시 검토합니다."))
+            return redirect(existing_url(application))
+    return _detail(request, application, supplement_form=form, status=400)

@@ -1,0 +1,95 @@
+"""What reviewers keep besides applications: the reasons their office reuses, and the access log (개인정보 접속기록)
+of every look at a resident's data by staff."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .application import Application
+
+
+class ReasonTemplate(models.Model):
+    """A reason an office often gives (e.g. for a rejection), kept by the office and chosen from a list."""
+
+    class Use(models.TextChoices):
+        REJECT = "reject", _("반려")
+        SUPPLEMENT = "supplement", _("보완 요청")
+
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.CASCADE, related_name="+", verbose_name=_("기관")
+    )
+    use = models.CharField(_("쓰임"), max_length=12, choices=Use.choices, default=Use.REJECT)
+    title = models.CharField(_("제목"), max_length=80)
+    text = models.TextField(_("사유 문구"))
+    active = models.BooleanField(_("사용"), default=True)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        ordering = ["district", "use", "order", "pk"]
+        verbose_name = _("사유 문구")
+        verbose_name_plural = _("사유 문구")
+
+    def __str__(self):
+        return self.title
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("access records cannot be changed")
+
+    def delete(self):
+        raise PermissionDenied("access records cannot be deleted")
+
+
+class AccessRecord(models.Model):
+    """One look by staff at a resident's data: who, when, from where, whose, what they did (and why, for a
+    download or an export). Append-only: the application can neither change nor delete a record. Kept at least
+    two years (개인정보의 안전성 확보조치 기준 제8조); nothing here deletes them."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("열람")
+        DOWNLOAD = "download", _("내려받기")
+        EXPORT = "export", _("내보내기")
+        PRINT = "print", _("인쇄")
+        DECIDE = "decide", _("처리")
+
+    at = models.DateTimeField(_("일시"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("접속자")
+    )
+    ip = models.GenericIPAddressField(_("IP 주소"), null=True, blank=True)
+    action = models.CharField(_("처리 내용"), max_length=10, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("정보주체"),
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("신청")
+    )
+    target = models.CharField(_("대상"), max_length=300, blank=True)  # e.g. a file's id, an export's filters
+    reason = models.CharField(_("사유"), max_length=300, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("개인정보 접속기록")
+        verbose_name_plural = _("개인정보 접속기록")
+        indexes = [models.Index(fields=["user", "-at"], name="access_by_user")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("access records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("access records cannot be deleted")

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ReasonTemplate
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("처리"),
+        choices=[("approve", _("승인하기")), ("reject", _("반려하기")), ("supplement", _("서류 보완 요청하기"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("처리를 골라 주세요.")},
+    )
+    template = forms.ModelChoiceField(
+        label=_("자주 쓰는 사유"),
+        queryset=ReasonTemplate.objects.none(),
+        required=False,
+        empty_label=_("고르지 않음"),
+        widget=forms.Select(attrs={"class": "krds-form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("사유 · 요청 내용"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "krds-input"}),
+        help_text=_("반려와 보완 요청에는 꼭 적어 주세요. 신청인에게 그대로 보입니다."),
+    )
+
+    def __init__(self, *args, district=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if district is not None:
+            self.fields["template"].queryset = ReasonTemplate.objects.filter(district=district, active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, template = cleaned.get("decision"), cleaned.get("template")
+        if (
+            template is not None
+            and decision
+            and template.use != ("supplement" if decision == "supplement" else "reject")
+        ):
+            self.add_error("template", _("이 처리에 쓰는 사유 문구가 아닙니다."))
+        text = "\n".join(t for t in [template.text if template else "", cleaned.get("reason", "").strip()] if t)
+        if decision in ("reject", "supplement") and not text:
+            self.add_error("reason", _("반려와 보완 요청에는 사유를 적어 주세요."))
+        cleaned["full_reason"] = text
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("내부 메모"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "krds-input"}),
+        help_text=_("심사자끼리만 봅니다. 신청인에게는 보이지 않습니다."),
+    )
+
+
+class DownloadReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("내려받는 사유"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "krds-input"}),
+        help_text=_("개인정보 접속기록에 남습니다."),
+        error_messages={"required": _("내려받는 사유를 적어 주세요.")},
+    )

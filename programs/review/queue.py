@@ -1,0 +1,506 @@
+"""The reviewers' queue (/staff/applications/): what is theirs to decide, filtered, oldest waiting first; bulk take and
+release; a CSV export of the queue (asked for a reason, logged).
+
+Every query starts from districts.access.applications_reviewable_by(request.user). Speed at 1,000,000 applications:
+the query string is only *validated* by django-filter (queue_filters.py); the query is built here so that it walks the
+queue's indexes (district, status, submitted_at, id) and (status, submitted_at, id):
+- keyset pagination on (submitted_at, id) (`after=`/`before=`), never OFFSET: a deep page costs what the first does;
+- with several statuses, PostgreSQL gets one ordered, limited index scan per status, merged by a UNION ALL (an
+  `IN (...)` over statuses would read and sort every matching row before the LIMIT);
+- the total is counted only up to COUNT_CAP + 1 rows ("1,000건 넘음");
+- a constant number of queries: the page is one query with its program, district and assignee joined (two on
+  PostgreSQL with several statuses: the ids, one index scan per status, then their rows).
+
+The list itself is not written to the access log (개인정보 접속기록): it shows only reference, name and status, and
+the log records what the issue asks for — opening an application (programs/review/views.py), a download, a print, an
+export (below). Do not add a record per page view here.
+"""
+
+import csv
+import datetime
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KT
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from districts.access import applications_reviewable_by, is_administrator, is_reviewer, reviewer_district
+
+from ..models import AccessRecord, Application, Program
+from ..selectors import catalogue_nav, index_for
+from ..workflow import MoveRefused
+from . import services
+from .audit import access_record
+from .queue_filters import (
+    DEFAULT_STATUSES,
+    OLDEST,
+    SORTS,
+    STATUSES,
+    ExportReasonForm,
+    QueueFilter,
+    cursor_text,
+)
+from .selectors import is_overdue
+
+S = Application.Status
+PAGE_SIZE = 50
+COUNT_CAP = 1000
+COUNT_SECONDS = 30  # "1,000건 넘음" may be that old; the rows never are
+EXPORT_CAP = 10_000
+BULK_MAX = 100  # ids per bulk request (two pages' worth)
+BULK_ACTIONS = {"take": gettext_lazy("맡기"), "release": gettext_lazy("돌려놓기")}  # never a decision: no bulk approval
+OPEN = (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED)
+REFERENCE = re.compile(r"GJ-[0-9A-Z-]{1,17}")
+_ROW_NAMES = (
+    "id", "public_id", "reference", "status", "submitted_at", "supplement_answered_at", "applicant_name",
+    "program__title", "program__title_en", "district__name", "district__name_en", "assigned_to_id",
+    "assigned_to__name", "assigned_to__email",
+)  # fmt: skip
+ROW_FIELDS = (*_ROW_NAMES, "program__processing_days")
+_ROW_ATTRIBUTES = tuple(name.replace("__", "_") for name in _ROW_NAMES)
+
+
+@dataclass
+class Queue:
+    """One reading of the query string: what is asked, and the filtered (not yet paged) queryset."""
+
+    values: dict
+    statuses: list[str]
+    sort: str
+    queryset: QuerySet  # in scope, filtered, every chosen status; no order, no keyset
+    params: list[tuple[str, str]]  # the understood filters as they came (no cursor), for links and hidden fields
+    programs: list[tuple[int, str]]
+    administrator: bool
+    district: object
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.params)
+
+
+def _reviewer_or_404(request):
+    if not is_reviewer(request.user):
+        raise Http404
+    return request.user
+
+
+def _no_store(response):
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _scope_programs(request, administrator, district) -> list[tuple[int, str]]:
+    """The programs the reviewer may filter by: their office's (all for administrators). Synthetic benchmark programs
+    appear only if they take online applications, so a big generated catalogue does not flood the list. Kept with
+    the per-revision catalogue index (programs/index.py), which every change to a program replaces."""
+    english = (get_language() or "ko").startswith("en")
+    index = index_for(request)
+    kept = getattr(index, "queue_programs", None)
+    if kept is None:
+        kept = index.queue_programs = {}
+    key = (administrator, district.pk if district else None, english)
+    if key not in kept:
+        programs = Program.objects.all() if administrator else Program.objects.filter(provider=district)
+        rows = (
+            programs.filter(Q(apply_online=True) | Q(is_synthetic=False))
+            .order_by("title", "pk")
+            .values_list("pk", "title", "title_en")
+        )
+        kept[key] = [(pk, (title_en if english and title_en else title)) for pk, title, title_en in rows]
+    return kept[key]
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def queue_read(request, data) -> Queue:
+    """Validate `data` (a QueryDict) and build the filtered queryset, in the reviewer's scope."""
+    user = request.user
+    administrator = is_administrator(user)
+    district = None if administrator else reviewer_district(user)
+    nav = catalogue_nav(request)
+    programs = _scope_programs(request, administrator, district)
+    values, ignored, known = {}, [], set()
+    if data:  # the default view (no query string at all) has nothing to validate
+        filters = QueueFilter(
+            data, programs=programs, stages=nav.stages, districts=nav.districts if administrator else None
+        )
+        values, ignored = filters.values, filters.ignored
+        known = set(filters.filters) - set(ignored) - set(QueueFilter.CURSORS)
+    statuses = list(dict.fromkeys(values.get("status") or DEFAULT_STATUSES))  # each once: one branch per status
+    qs = applications_reviewable_by(user).filter(status__in=statuses)
+    if "program" in values:
+        qs = qs.filter(program_id=int(values["program"]))
+    if "district" in values:  # administrators only: the filter does not exist for anyone else
+        qs = qs.filter(district=nav.district_by_slug[values["district"]])
+    if "stage" in values:
+        linked = Program.stages.through.objects.filter(lifestage__slug=values["stage"]).values("program_id")
+        qs = qs.filter(program_id__in=linked)
+    if "submitted_from" in values:
+        qs = qs.filter(submitted_at__gte=_day_start(values["submitted_from"]))
+    if "submitted_to" in values:
+        qs = qs.filter(submitted_at__lt=_day_start(values["submitted_to"] + datetime.timedelta(days=1)))
+    if "waiting" in values:  # waiting since submission, the queue's order
+        qs = qs.filter(submitted_at__lt=timezone.now() - datetime.timedelta(days=values["waiting"]))
+    if "mine" in values:
+        qs = qs.filter(assigned_to=user)
+    if "unassigned" in values:
+        qs = qs.filter(assigned_to__isnull=True)
+    if "q" in values:
+        q = values["q"]
+        if REFERENCE.fullmatch(q.upper()):  # a reference number: the unique index, exact
+            qs = qs.filter(reference=q.upper())
+        else:  # the applicant's name as submitted, by its beginning (see the README on its index)
+            qs = qs.alias(applicant_name=KT("snapshot__applicant__name")).filter(applicant_name__istartswith=q)
+    params = [(key, value) for key in data if key in known for value in data.getlist(key) if value != ""]
+    return Queue(
+        values=values,
+        statuses=statuses,
+        sort=values.get("sort", OLDEST),
+        queryset=qs,
+        params=params,
+        programs=programs,
+        administrator=administrator,
+        district=district,
+        ignored=ignored,
+    )
+
+
+def _page(queue: Queue, *, ascending: bool, cursor=None, limit: int) -> list[tuple]:
+    """The next `limit` rows after `cursor` in (submitted_at, id) order, up or down, as tuples of ROW_FIELDS (the
+    program, district and assignee joined), no model instances: one query (two on PostgreSQL with several
+    statuses)."""
+    qs = queue.queryset
+    if cursor is not None:
+        moment, pk = cursor
+        if ascending:  # (submitted_at, id) > cursor; the plain >= lets the index scan start at the cursor
+            qs = qs.filter(submitted_at__gte=moment).filter(Q(submitted_at__gt=moment) | Q(pk__gt=pk))
+        else:
+            qs = qs.filter(submitted_at__lte=moment).filter(Q(submitted_at__lt=moment) | Q(pk__lt=pk))
+    order = ("submitted_at", "id") if ascending else ("-submitted_at", "-id")
+    union = _per_status(qs, queue.statuses, order=order, limit=limit)
+    if union is not None:  # PostgreSQL, several statuses: the page's ids from one index scan per status, then
+        # its rows by id (one statement with both plans in ~1.3 ms; two, ~0.6 ms). The ids came through
+        # queue.queryset, the reviewer's scope.
+        direction = "DESC" if order[0].startswith("-") else "ASC"
+        sql, params = union
+        with connection.cursor() as db:
+            # Only Django-compiled SQL and ASC/DESC go into the text; every value is a parameter.
+            db.execute(f"{sql} ORDER BY 2 {direction}, 1 {direction} LIMIT %s", [*params, limit])
+            qs = Application.objects.filter(pk__in=[row[0] for row in db.fetchall()])
+    rows = qs.annotate(applicant_name=KT("snapshot__applicant__name")).values_list(*ROW_FIELDS)
+    return list(rows.order_by(*order)[:limit])
+
+
+_STATUS_SLOT = "\x1fqueue-status\x1f"  # stands for the status while one branch is compiled; never a real status
+
+
+def _per_status(qs: QuerySet, statuses: list[str], *, order: tuple, limit: int) -> tuple[str, list] | None:
+    """PostgreSQL, several statuses: `(SELECT id, submitted_at ... AND status = %s ORDER BY ... LIMIT n) UNION ALL
+    ...`, one branch per status, as (sql, params); None elsewhere (then `status IN (...)` is asked directly).
+
+    Why: with `status IN (...)` PostgreSQL reads every matching row of the (district, status, submitted_at, id)
+    index and sorts them before the LIMIT (~100,000 at a million applications); one branch per status is an ordered
+    index scan that stops after `limit` rows. Only ids are selected (a branch with the joins costs ~2 ms to plan),
+    and the branch is compiled once, with a placeholder status, then repeated (Django's union() compiles every
+    branch: ~1 ms each). None also if the placeholder is not exactly once among the parameters."""
+    if len(statuses) < 2 or connection.vendor != "postgresql":
+        return None
+    branch = qs.filter(status=_STATUS_SLOT).order_by(*order).values_list("id", "submitted_at")[:limit]
+    sql, params = branch.query.sql_with_params()
+    slots = [i for i, p in enumerate(params) if p == _STATUS_SLOT]
+    if len(slots) != 1:
+        return None
+    slot = slots[0]
+    union = " UNION ALL ".join(f"({sql})" for _ in statuses)
+    return union, [v for status in statuses for v in (*params[:slot], status, *params[slot + 1 :])]
+
+
+def _capped_count(queue: Queue, cap: int) -> int:
+    """How many rows the filters match, counted up to cap + 1 only: cheap whatever the table's size. Each status is
+    read in index order (without the ORDER BY, PostgreSQL may combine bitmaps of whole indexes, ~20 ms) and the
+    union stops once cap + 1 rows are found."""
+    order = ("submitted_at", "id")
+    union = _per_status(queue.queryset, queue.statuses, order=order, limit=cap + 1)
+    if union is None:
+        return queue.queryset.order_by(*order).values("pk")[: cap + 1].count()
+    sql, params = union
+    with connection.cursor() as db:
+        db.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS counted", [*params, cap + 1])  # noqa: S608
+        return db.fetchone()[0]
+
+
+class _Program:
+    """What selectors.is_overdue reads of a program."""
+
+    __slots__ = ("processing_days",)
+
+    def __init__(self, processing_days):
+        self.processing_days = processing_days
+
+
+class _Row:
+    """One queue row: the values the list shows, with what selectors.is_overdue reads of an application."""
+
+    __slots__ = (*_ROW_ATTRIBUTES, "program", "waiting", "overdue", "answered")
+
+    def __init__(self, values: tuple, now, english: bool):
+        for name, value in zip(_ROW_ATTRIBUTES, values, strict=False):
+            setattr(self, name, value)
+        self.program = _Program(values[-1])  # program__processing_days, last of ROW_FIELDS
+        self.waiting = (now - self.submitted_at).days if self.status in OPEN else None
+        self.overdue = is_overdue(self, now)
+        self.answered = self.status == S.SUBMITTED and self.supplement_answered_at is not None
+        if english:
+            self.program_title = self.program_title_en or self.program_title
+            self.district_name = self.district_name_en or self.district_name
+
+    @property
+    def assignee(self) -> str:
+        return (self.assigned_to_name or self.assigned_to_email or "") if self.assigned_to_id else ""
+
+
+def _rows_html(rows: list[_Row], review_url: str) -> str:
+    """The table's body. Built here, not by the template engine: 50 rows of ten cells are the page's hot path
+    (about two thirds of its rendering time in templates). Every value is escaped (html.escape, quotes too)."""
+    placeholder = str(uuid.UUID(int=0))
+    labels = {value: escape(str(label)) for value, label in S.choices}
+    answered = escape(_("보완 제출됨"))
+    overdue = escape(_("기한 넘김"))
+    days = _("%(n)d일")
+    lines = []
+    for n, r in enumerate(rows, start=1):
+        ref = escape(r.reference or "")
+        status = escape(r.status)
+        badges = f'<span class="krds-badge status-badge status-badge--{status}">{labels[r.status]}</span>'
+        if r.answered:
+            badges += f' <span class="krds-badge status-badge status-badge--supplement_requested">{answered}</span>'
+        if r.overdue:
+            badges += f' <span class="krds-badge status-badge status-badge--rejected">{overdue}</span>'
+        url = escape(review_url.replace(placeholder, str(r.public_id)))
+        waiting = "-" if r.waiting is None else escape(days % {"n": r.waiting})
+        lines.append(
+            ('<tr class="is-overdue">' if r.overdue else "<tr>") + '<td><div class="krds-form-check queue-table__pick">'
+            f'<input type="checkbox" name="ids" value="{r.public_id}" id="pick-{n}">'
+            f'<label for="pick-{n}"><span class="sr-only">{ref}</span></label></div></td>'
+            f'<th scope="row"><a href="{url}">{ref}</a></th>'
+            f"<td>{escape(r.applicant_name or '')}</td><td>{escape(r.program_title or '')}</td>"
+            f"<td>{escape(r.district_name or '')}</td><td>{badges}</td>"
+            f'<td class="queue-table__when">{timezone.localtime(r.submitted_at):%Y-%m-%d %H:%M}</td>'
+            f"<td>{waiting}</td><td>{escape(r.assignee) or '-'}</td></tr>"
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 (every value above is escaped)
+
+
+def _options(choices, selected: str | None) -> str:
+    """<option>s of a filter's select, the chosen one marked (escaped, as above)."""
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
+@require_safe
+def queue(request):
+    _reviewer_or_404(request)
+    q = queue_read(request, request.GET)
+    after, before = q.values.get("after"), q.values.get("before")
+    backwards = before is not None
+    ascending = (q.sort == OLDEST) != backwards
+    found = _page(q, ascending=ascending, cursor=before or after, limit=PAGE_SIZE + 1)
+    more = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
+    if backwards:
+        found.reverse()
+    now, english = timezone.now(), (get_language() or "ko").startswith("en")
+    rows = [_Row(values, now, english) for values in found]
+    has_next = more if not backwards else True
+    has_previous = more if backwards else after is not None
+    base = q.params
+    page = {
+        "next": "?" + urlencode([*base, ("after", cursor_text(rows[-1].submitted_at, rows[-1].id))])
+        if rows and has_next
+        else None,
+        "previous": "?" + urlencode([*base, ("before", cursor_text(rows[0].submitted_at, rows[0].id))])
+        if rows and has_previous
+        else None,
+        "first": "?" + urlencode(base) if (after or before) else None,
+    }
+    if not (after or before or more):  # a first page that is not full is the whole answer
+        total = len(rows)
+    else:  # the same filters on the next page (or a reload): counted again at most every COUNT_SECONDS
+        key = f"review-queue-count:{request.user.pk}:{hashlib.sha256(q.query_string.encode()).hexdigest()[:32]}"
+        total = cache.get(key)
+        if total is None:
+            total = _capped_count(q, COUNT_CAP)
+            cache.set(key, total, COUNT_SECONDS)
+    raw = dict(q.params)  # the last value of each understood filter, as typed
+    nav = catalogue_nav(request)
+    context = {
+        "queue": q,
+        "rows": rows,
+        "rows_html": _rows_html(rows, reverse("programs:review", args=[uuid.UUID(int=0)])),
+        "page": page,
+        "total": min(total, COUNT_CAP),
+        "total_capped": total > COUNT_CAP,
+        "statuses": STATUSES,
+        "chosen": set(q.statuses),
+        "program_options": _options(q.programs, raw.get("program")),
+        "stage_options": _options(((s.slug, s.tr.name) for s in nav.stages), raw.get("stage")),
+        "district_options": _options(((d.slug, d.tr.name) for d in nav.districts), raw.get("district"))
+        if q.administrator
+        else None,
+        "sort_options": _options(SORTS, q.sort),
+        "raw": raw,
+        "bulk_actions": BULK_ACTIONS.items(),
+        "export_query": q.query_string,
+    }
+    return _no_store(render(request, "review/queue.html", context))
+
+
+def _back_to_queue(request):
+    queue_url = reverse("programs:review_queue")
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith(queue_url) and "//" not in target else queue_url)
+
+
+@require_POST
+def bulk(request):
+    """Take or release several applications, one by one through the same services as the review screen; what
+    could not be done is listed. There is no bulk decision, and an unknown action is refused with nothing done."""
+    _reviewer_or_404(request)
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        return HttpResponseBadRequest(
+            _("일괄 처리는 맡기와 돌려놓기만 할 수 있습니다. 결정은 신청마다 심사 화면에서 합니다."),
+            content_type="text/plain; charset=utf-8",
+        )
+    ids = []
+    for value in request.POST.getlist("ids")[:BULK_MAX]:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue  # a malformed id looks exactly like a missing one
+    # Outside the reviewer's scope an id finds nothing: it is ignored, as a missing one would be.
+    chosen = (
+        applications_reviewable_by(request.user)
+        .filter(public_id__in=ids)
+        .select_related("program__provider", "applicant", "assigned_to")
+        .order_by("submitted_at", "pk")
+    )
+    if not ids:
+        messages.warning(request, _("고른 신청이 없습니다. 목록에서 신청을 골라 주세요."))
+        return _back_to_queue(request)
+    administrator = is_administrator(request.user)
+    done, refused = 0, []
+    for application in chosen:
+        try:
+            if action == "take":
+                services.application_take(application=application, reviewer=request.user)
+            else:
+                services.application_release(
+                    application=application, reviewer=request.user, administrator=administrator
+                )
+        except MoveRefused as refusal:
+            refused.append(f"{application.reference}: {refusal.message}")
+        else:
+            done += 1
+    if action == "take":
+        messages.success(request, _("%(n)d건을 맡았습니다.") % {"n": done})
+    else:
+        messages.success(request, _("%(n)d건을 대기열로 돌려놓았습니다.") % {"n": done})
+    if refused:
+        messages.warning(
+            request, _("처리하지 못한 신청 %(n)d건: %(list)s") % {"n": len(refused), "list": " / ".join(refused)}
+        )
+    return _back_to_queue(request)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _export_lines(q: Queue, header: list[str], labels: dict[str, str], yes: str, english: bool):
+    """The CSV, streamed: a BOM (so Excel reads UTF-8 Korean), the header, then at most EXPORT_CAP rows. Runs while
+    the response is sent: everything translated comes in ready."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    now = timezone.now()
+    for values in _page(q, ascending=q.sort == OLDEST, limit=EXPORT_CAP):
+        r = _Row(values, now, english)
+        yield writer.writerow(
+            [
+                _cell(r.reference),
+                _cell(r.applicant_name),
+                _cell(r.program_title),
+                _cell(r.district_name),
+                labels[r.status],
+                timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                "" if r.waiting is None else r.waiting,
+                yes if r.overdue else "",
+                _cell(r.assignee),
+            ]
+        )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def export(request):
+    """The queue as CSV (no documents, no answers): first a reason (GET shows the form, the filters carried as
+    hidden fields), then one access-log record with the filters and the reason, and the file."""
+    _reviewer_or_404(request)
+    posted = request.method == "POST"
+    q = queue_read(request, request.POST if posted else request.GET)
+    form = ExportReasonForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        access_record(
+            request=request,
+            action=AccessRecord.Action.EXPORT,
+            target=q.query_string or "status=" + ",".join(DEFAULT_STATUSES),
+            reason=form.cleaned_data["reason"],
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        header = [_("접수번호"), _("신청인"), _("지원사업"), _("담당 기관"), _("상태"), _("제출일시"), _("대기 일수"),
+                  _("기한 넘김"), _("담당 심사자")]  # fmt: skip
+        labels = {value: str(label) for value, label in S.choices}
+        english = (get_language() or "ko").startswith("en")
+        lines = _export_lines(q, header, labels, _("예"), english)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
+        return _no_store(response)
+    total = _capped_count(q, EXPORT_CAP)
+    context = {
+        "queue": q,
+        "form": form,
+        "total": min(total, EXPORT_CAP),
+        "total_capped": total > EXPORT_CAP,
+        "cap": EXPORT_CAP,
+        "back": "?" + q.query_string if q.params else "",
+    }
+    return _no_store(render(request, "review/queue_export.html", context, status=400 if form.errors else 200))

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import figures_views, queue, views
+
+# Included by programs/urls.py (namespace "programs"). Staff only: every view fetches through
+# districts.access.applications_reviewable_by(request.user).
+urlpatterns = [
+    path("staff/applications/", queue.queue, name="review_queue"),
+    path("staff/applications/bulk/", queue.bulk, name="review_bulk"),
+    path("staff/applications/export/", queue.export, name="review_queue_csv"),
+    path("staff/applications/<uuid:public_id>/", views.review, name="review"),
+    path("staff/applications/<uuid:public_id>/take/", views.take, name="review_take"),
+    path("staff/applications/<uuid:public_id>/release/", views.release, name="review_release"),
+    path("staff/applications/<uuid:public_id>/decide/", views.decide, name="review_decide"),
+    path("staff/applications/<uuid:public_id>/note/", views.note, name="review_note"),
+    path(
+        "staff/applications/<uuid:public_id>/documents/<uuid:document_id>/",
+        views.document,
+        name="review_document",
+    ),
+    path("staff/stats/", figures_views.staff_stats, name="staff_stats"),
+]

@@ -1,0 +1,299 @@
+"""The application wizard as a resident uses it without JavaScript (plain forms, POST/redirect/GET), its errors,
+tampering, and the access walk: every application URL and file URL as the owner, another resident, a visitor."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from programs.models import Application, Document
+from tests import factories
+
+S = Application.Status
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def program(db):
+    return factories.online_program()
+
+
+@pytest.fixture
+def resident(db):
+    return factories.resident()
+
+
+def step_url(application, step):
+    return reverse("programs:apply_step", args=[application.public_id, step])
+
+
+def start(client, program) -> Application:
+    response = client.post(reverse("programs:apply", args=[program.slug]))
+    application = Application.objects.get(program=program)
+    assert response.status_code == 302 and response["Location"] == step_url(application, "eligibility")
+    return application
+
+
+def fill(client, application, *, pdf_name="등본.pdf"):
+    client.post(step_url(application, "eligibility"), {"confirmed": "on"})
+    client.post(step_url(application, "questions"), {"child_birth_date": "2026-10-01", "birth_order": "2"})
+    requirement = application.program.application_form.documents.get(required=True)
+    return client.post(
+        step_url(application, "documents"),
+        {f"doc_{requirement.pk}": factories.upload(pdf_name), "action": "next"},
+    )
+
+
+def test_a_visitor_is_sent_to_log_in_and_back(client, program):
+    response = client.get(reverse("programs:apply", args=[program.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login")) and "next=" in response["Location"]
+
+
+def test_an_unverified_email_then_missing_consent_come_first(client, program):
+    unverified = factories.resident(verified=False, consented=False)
+    client.force_login(unverified)
+    url = reverse("programs:apply", args=[program.slug])
+    assert client.get(url)["Location"].startswith(reverse("accounts:verify_needed"))
+    unverified.email_verified_at = unverified.date_joined
+    unverified.save(update_fields=["email_verified_at"])
+    assert client.get(url)["Location"].startswith(reverse("accounts:consent"))
+    assert client.post(url).status_code == 302 and not Application.objects.exists()
+
+
+def test_programs_without_an_online_form_have_no_apply_page(client, resident):
+    client.force_login(resident)
+    plain = factories.program()
+    unpublished = factories.online_program(publication="draft")
+    assert client.get(reverse("programs:apply", args=[plain.slug])).status_code == 404
+    assert client.get(reverse("programs:apply", args=[unpublished.slug])).status_code == 404
+
+
+def test_the_whole_wizard(client, resident, program, django_capture_on_commit_callbacks):
+    client.force_login(resident)
+    page = client.get(reverse("programs:apply", args=[program.slug]))
+    assert "아이의 출생일" in page.text and "주민등록등본" in page.text and page["Cache-Control"] == "private, no-store"
+    application = start(client, program)
+
+    # eligibility: the box must be ticked
+    response = client.post(step_url(application, "eligibility"), {})
+    assert response.status_code == 200 and "확인란을 선택해 주세요" in response.text
+    assert client.post(step_url(application, "eligibility"), {"confirmed": "on"})["Location"] == step_url(
+        application, "questions"
+    )
+
+    # questions: an error by the field, keeping what was typed; "save" keeps what is valid
+    response = client.post(step_url(application, "questions"), {"child_birth_date": "2026-13-45", "birth_order": "2"})
+    assert response.status_code == 200
+    assert re.search(r'id="id_child_birth_date_error"[^>]*>[^<]*2026-01-31', response.text)
+    assert 'value="2"' in response.text
+    client.post(step_url(application, "questions"), {"birth_order": "3", "action": "save"})
+    application.refresh_from_db()
+    assert application.answers == {"birth_order": 3}
+    response = client.post(step_url(application, "questions"), {"child_birth_date": "2026-10-01", "birth_order": "2"})
+    assert response["Location"] == step_url(application, "documents")
+
+    # documents: a renamed executable is refused by content, nothing saved; a PDF goes in
+    requirement = program.application_form.documents.get(required=True)
+    fake = factories.upload("등본.pdf", b"MZ\x90\x00\x03 this is an exe", "application/pdf")
+    response = client.post(step_url(application, "documents"), {f"doc_{requirement.pk}": fake, "action": "next"})
+    assert response.status_code == 200 and "PDF, JPG, PNG" in response.text and not Document.objects.exists()
+    response = client.post(
+        step_url(application, "documents"),
+        {f"doc_{requirement.pk}": [factories.upload("등본 1쪽.pdf"), factories.upload("등본 2쪽.png", factories.PNG)]},
+    )
+    assert response.status_code == 302 and application.documents.count() == 2
+
+    # review, then submit: a reference at once, a mail after commit
+    review = client.get(step_url(application, "review"))
+    assert "등본 1쪽.pdf" in review.text and "2026. 10. 1." in review.text and "신청서 제출" in review.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("programs:apply_submit", args=[application.public_id]), follow=True)
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED and application.reference in response.text
+    assert len(mail.outbox) == 1 and application.reference in mail.outbox[0].subject
+    assert str(application.public_id) in mail.outbox[0].body  # the link to the application
+
+    # a double click, the back button: still one application
+    again = client.post(reverse("programs:apply_submit", args=[application.public_id]))
+    assert again.status_code == 302 and Application.objects.count() == 1
+    assert client.get(step_url(application, "questions"))["Location"] == reverse(
+        "programs:application", args=[application.public_id]
+    )
+    restart = client.post(reverse("programs:apply", args=[program.slug]))
+    assert restart["Location"] == reverse("programs:application", args=[application.public_id])
+    assert Application.objects.count() == 1
+    listing = client.get(reverse("programs:my_applications"))
+    assert application.reference in listing.text and "접수" in listing.text
+
+
+def test_submit_refuses_an_incomplete_draft_and_says_why(client, resident, program):
+    client.force_login(resident)
+    application = start(client, program)
+    response = client.post(reverse("programs:apply_submit", args=[application.public_id]), follow=True)
+    assert "지원 대상 조건을 확인해 주세요" in response.text and "주민등록등본" in response.text
+    application.refresh_from_db()
+    assert application.status == S.DRAFT
+
+
+def test_tampered_fields_change_nothing(client, resident, program):
+    client.force_login(resident)
+    other = factories.resident()
+    application = start(client, program)
+    fill(client, application)
+    forged = {"status": "approved", "applicant": other.pk, "program": factories.program().pk, "reference": "GJ-1"}
+    client.post(step_url(application, "questions"), {"child_birth_date": "2026-10-01", "birth_order": "1", **forged})
+    client.post(reverse("programs:apply_submit", args=[application.public_id]), forged)
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED and application.applicant == resident and application.program == program
+    assert application.reference.startswith("GJ-") and application.reference != "GJ-1"
+    assert set(application.answers) == {"child_birth_date", "birth_order"}
+
+
+def test_withdrawal_asks_for_confirmation(client, resident, program):
+    client.force_login(resident)
+    application = start(client, program)
+    fill(client, application)
+    client.post(reverse("programs:apply_submit", args=[application.public_id]))
+    url = reverse("programs:application_withdraw", args=[application.public_id])
+    assert "취소한 신청은 되돌릴 수 없습니다" in client.get(url).text
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED  # a GET changes nothing
+    response = client.post(url, {"reason": "이사"})
+    assert response.status_code == 200 and "확인란을 선택해 주세요" in response.text
+    client.post(url, {"reason": "이사", "confirm": "on"})
+    application.refresh_from_db()
+    assert application.status == S.WITHDRAWN
+    assert application.events.last().reason == "이사"
+
+
+def test_a_failed_upload_during_a_supplement_keeps_the_request_open(client, resident, program, media):
+    from programs.workflow import REVIEWER, application_move
+
+    client.force_login(resident)
+    application = start(client, program)
+    fill(client, application)
+    client.post(reverse("programs:apply_submit", args=[application.public_id]))
+    application.refresh_from_db()
+    application_move(application=application, to=S.IN_REVIEW, actor=None, by=REVIEWER)
+    application_move(application=application, to=S.SUPPLEMENT_REQUESTED, actor=None, by=REVIEWER, reason="등본 전체")
+    detail = client.get(reverse("programs:application", args=[application.public_id]))
+    assert "등본 전체" in detail.text and "보완 서류 제출" in detail.text
+    files_before = sorted(p.name for p in media.rglob("*") if p.is_file())
+    url = reverse("programs:application_supplement", args=[application.public_id])
+    big = factories.upload("큰.pdf", factories.PDF + b"0" * (10 * 1024 * 1024))
+    response = client.post(url, {"note": "올립니다", "files": [factories.upload("좋은.pdf"), big]})
+    assert response.status_code == 400 and "10MB" in response.text
+    application.refresh_from_db()
+    assert application.status == S.SUPPLEMENT_REQUESTED and application.documents.count() == 1
+    assert sorted(p.name for p in media.rglob("*") if p.is_file()) == files_before
+    assert not application.events.filter(kind="documents").exists()
+    response = client.post(url, {"note": "올립니다", "files": [factories.upload("좋은.pdf")]})
+    application.refresh_from_db()
+    assert response.status_code == 302 and application.status == S.SUBMITTED and application.documents.count() == 2
+
+
+# The access walk ------------------------------------------------------------------------------------------------
+
+URLS = [  # (name, method, needs a document id)
+    ("programs:application", "get", False),
+    ("programs:apply_step", "get", False),
+    ("programs:apply_submit", "post", False),
+    ("programs:application_withdraw", "get", False),
+    ("programs:application_withdraw", "post", False),
+    ("programs:application_delete", "post", False),
+    ("programs:application_supplement", "post", False),
+    ("programs:document_download", "get", True),
+    ("programs:document_remove", "post", True),
+]
+
+
+@pytest.fixture
+def owned(client, resident, program):
+    client.force_login(resident)
+    application = start(client, program)
+    fill(client, application)
+    client.logout()
+    return application
+
+
+def url_of(name, application, needs_document):
+    if name == "programs:apply_step":
+        return step_url(application, "questions")
+    args = [application.public_id]
+    if needs_document:
+        args.append(application.documents.first().public_id)
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(("name", "method", "needs_document"), URLS)
+@pytest.mark.parametrize("who", ["owner", "other resident", "staff officer", "anonymous"])
+def test_access_walk(client, owned, name, method, needs_document, who):
+    url = url_of(name, owned, needs_document)
+    if who == "owner":
+        client.force_login(owned.applicant)
+    elif who == "other resident":
+        client.force_login(factories.resident())
+    elif who == "staff officer":
+        client.force_login(factories.resident(is_staff=True))
+    response = getattr(client, method)(url)
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    elif who == "owner":
+        assert response.status_code in (200, 302), response.status_code
+    else:
+        assert response.status_code == 404
+    if who != "owner":  # nothing changed for somebody else's try
+        owned.refresh_from_db()
+        assert owned.status == S.DRAFT and owned.documents.count() == 1
+
+
+def test_the_owner_downloads_the_file_as_uploaded(client, owned):
+    client.force_login(owned.applicant)
+    document = owned.documents.get()
+    response = client.get(reverse("programs:document_download", args=[owned.public_id, document.public_id]))
+    assert response.status_code == 200 and response.content == factories.PDF
+    assert response["Content-Type"] == "application/pdf" and "no-store" in response["Cache-Control"]
+    assert "filename*=utf-8''%EB%93%B1%EB%B3%B8.pdf" in response["Content-Disposition"]
+
+
+def test_state_changes_only_on_post(client, owned):
+    client.force_login(owned.applicant)
+    for name in ("programs:apply_submit", "programs:application_delete", "programs:application_supplement"):
+        assert client.get(reverse(name, args=[owned.public_id])).status_code == 405
+    document = owned.documents.get()
+    assert (
+        client.get(reverse("programs:document_remove", args=[owned.public_id, document.public_id])).status_code == 405
+    )
+    owned.refresh_from_db()
+    assert owned.status == S.DRAFT and owned.documents.count() == 1
+
+
+def test_my_applications_runs_a_constant_number_of_queries(client, resident, django_assert_max_num_queries):
+    for _ in range(30):
+        Application.objects.create(applicant=resident, program=factories.online_program(), status=S.SUBMITTED)
+    client.force_login(resident)
+    client.get(reverse("programs:my_applications"))  # builds the catalogue index the header reads (once a revision)
+    with django_assert_max_num_queries(9):  # session, user, count, unread, revision, page, session save
+        response = client.get(reverse("programs:my_applications"))
+    assert response.status_code == 200 and response.text.count("application-card__title") == 20
+
+
+def test_kept_household_facts_prefill_the_form_and_typed_answers_win(client, program):
+    from programs.screener.answers import Answers, Child
+
+    household = Answers(children=(Child(birth_date=__import__("datetime").date(2026, 9, 3), birth_order=2),))
+    resident = factories.resident(household=household.to_dict())
+    client.force_login(resident)
+    application = start(client, program)
+    page = client.get(step_url(application, "questions")).text
+    assert 'value="2026-09-03"' in page and re.search(r'name="birth_order"[^>]*value="2"', page)
+    client.post(step_url(application, "questions"), {"birth_order": "3", "action": "save"})
+    page = client.get(step_url(application, "questions")).text
+    assert re.search(r'name="birth_order"[^>]*value="3"', page) and 'value="2026-09-03"' in page
