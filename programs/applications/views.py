@@ -20,6 +20,7 @@ from ..models import Application, Program
 from ..presentation import eligibility_lines
 from ..screener.answers import Answers
 from ..screener.rules import evaluate
+from ..screener.selectors import SESSION_KEY as SCREENER_SESSION_KEY
 from ..workflow import MoveRefused
 from . import forms, selectors, services
 from .display import answer_text, snapshot_rows
@@ -113,7 +114,9 @@ def apply_step(request, public_id, step):
     elif step == "questions":
         questions = app_form.questions.all()
         draft = action in ("save", "back")
-        initial = {**prefill(request.user.household), **application.answers}  # what they typed wins
+        # The screener's answers prefill the form: those kept in the profile, else this session's; typed ones win.
+        household = request.user.household or request.session.get(SCREENER_SESSION_KEY) or {}
+        initial = {**prefill(household), **application.answers}
         form = forms.QuestionsForm(data, questions=questions, draft=draft, initial=initial)
         if request.method == "POST" and form.is_valid():
             services.application_save_answers(application=application, answers=form.stored())

@@ -297,3 +297,17 @@ def test_kept_household_facts_prefill_the_form_and_typed_answers_win(client, pro
     client.post(step_url(application, "questions"), {"birth_order": "3", "action": "save"})
     page = client.get(step_url(application, "questions")).text
     assert re.search(r'name="birth_order"[^>]*value="3"', page) and 'value="2026-09-03"' in page
+
+
+def test_this_sessions_screener_answers_prefill_the_form(client, resident, program):
+    from programs.screener.answers import Answers
+    from programs.screener.selectors import SESSION_KEY
+
+    client.force_login(resident)
+    session = client.session
+    session[SESSION_KEY] = Answers(pregnant=True, due_date=__import__("datetime").date(2027, 1, 5), expected_order=1,
+                                   done=frozenset({"pregnancy"})).to_dict()  # fmt: skip
+    session.save()
+    application = start(client, program)
+    page = client.get(step_url(application, "questions")).text
+    assert 'value="2027-01-05"' in page and re.search(r'name="birth_order"[^>]*value="1"', page)

@@ -247,7 +247,7 @@ def test_online_programs_get_an_apply_link(client, catalogue):
     other = factories.program(apply_url="https://www.gov.kr/", title="외부 신청 사업")
     client.post("/screener/district/", {"action": "next", "district": "seo-gu"})
     html = client.get("/screener/results/").content.decode()
-    assert f'href="{program.get_absolute_url()}">온라인 신청' in html
+    assert f'href="/programs/{program.slug}/apply/">온라인 신청' in html  # straight to the application
     assert 'href="https://www.gov.kr/" rel="noopener">신청 누리집으로 이동' in html
     assert other.title in html
 
