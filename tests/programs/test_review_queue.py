@@ -453,3 +453,15 @@ def test_export_stays_in_scope(seo, scene):
     make(DONG)
     body = b"".join(seo.post(EXPORT, {"reason": "점검", "district": "dong-gu"}).streaming_content).decode()
     assert len(body.strip().splitlines()) == 1
+
+
+@pytest.mark.django_db
+def test_the_name_search_has_its_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an expression index for PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'application_applicant_name'")
+        (definition,) = cursor.fetchone()
+    assert "upper((snapshot #>> '{applicant,name}'::text[]))" in definition and "text_pattern_ops" in definition
