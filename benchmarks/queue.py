@@ -9,8 +9,9 @@ created if missing (--fresh drops and recreates it). No other database is touche
 build_assets, collectstatic; a 서구 reviewer (bench.reviewer.seo-gu@bench.invalid, made with assignment_grant) and
 exactly --applications synthetic applications (generate_applications: its time is printed; kept between runs);
 VACUUM ANALYZE; logged-in sessions for the reviewer, one per wrk connection (a wrk Lua script rotates the cookies).
-Then gunicorn (portal.wsgi, 2 sync workers, DEBUG=0) on a free loopback port, and for each URL a few warm-up fetches
-and `wrk --latency --timeout 10s`, the minimal view /livez first, in the same run:
+Then gunicorn (gunicorn.conf.py with 2 sync workers, DEBUG=0; --workers N) on a free loopback
+port, and for each URL a few warm-up fetches and `wrk --latency --timeout 10s`, the minimal view /livez first, in
+the same run:
   queue p1        /staff/applications/                                    the default: open work, oldest first
   queue deep      every status, keyset after row 100,000 (page 2,001)     ?status=...&after=<iso>_<id>
   queue filtered  status submitted + the busiest program + waiting > 14   ?status=submitted&program=N&waiting=14
@@ -96,14 +97,14 @@ pages = {
 client = Client(); client.force_login(user)
 queries = {}
 for label, (path, _ref) in pages.items():
-    client.get(path)
+    client.get(path, secure=True)  # as over HTTPS: production settings redirect plain http
     with CaptureQueriesContext(connection) as ctx:
-        status = client.get(path).status_code
+        status = client.get(path, secure=True).status_code
     queries[label] = (status, len(ctx.captured_queries))
 sessions = []
 for _ in range(%(sessions)d):
     s = SessionStore()
-    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "portal.accounts.backends.PortalBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     sessions.append(s.session_key)
@@ -183,10 +184,10 @@ def run(env, facts, args, log) -> list[dict]:
     opener.addheaders = [("Cookie", f"sessionid={facts['sessions'][0]}")]
     proc, rows = None, []
     try:
-        proc, base = start_gunicorn(env, 600, log)
+        proc, base = start_gunicorn(env, 600, log, workers=args.workers)
         pages = [("/livez", "/livez", None)] + [(label, path, ref) for label, (path, ref) in facts["pages"].items()]
         for label, path, reference in pages:
-            for _ in range(2 * WORKERS):  # warm every worker
+            for _ in range(2 * args.workers):  # warm every worker
                 with opener.open(base + path, timeout=60) as r:  # noqa: S310 (loopback)
                     body = r.read().decode()
                     final = r.geturl()
@@ -199,7 +200,9 @@ def run(env, facts, args, log) -> list[dict]:
                 result = wrk(base + path, args.duration, args.connections)
             else:
                 result = wrk_lua(base + path, lua, args.duration, args.connections)
-            queries = facts["queries"].get(label, (200, None))[1]
+            status, queries = facts["queries"].get(label, (200, None))
+            if status != 200:
+                raise RuntimeError(f"{path}: {status} through the test client, so its queries were not counted")
             rows.append({"page": label, "path": path, "queries": queries, **result})
     finally:
         stop_gunicorn(proc)
@@ -253,6 +256,13 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=1_000_000, help="synthetic applications (1000000)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL (10)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help=f"gunicorn sync workers ({WORKERS}, one per core; gunicorn.conf.py's production default, 2 x cores + 1, "
+        "measured lower here: more processes than cores share the CPUs with PostgreSQL and wrk)",
+    )
     parser.add_argument("--fresh", action="store_true", help=f"drop and recreate {DB_NAME} first")
     parser.add_argument(
         "--no-sync-commit",
@@ -288,7 +298,7 @@ def main() -> int:
         "duration_s": args.duration,
         "connections": args.connections,
         "synchronous_commit": "off" if args.no_sync_commit else "on",
-        "workers": WORKERS,
+        "workers": args.workers,
         "cpus": os.cpu_count(),
         "targets": {"pct_of_livez": TARGET_PCT, "p99_ms": TARGET_P99},
         "load_average_before": load,

@@ -14,19 +14,28 @@ def is_administrator(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_administrator", None)
+    cached = getattr(user, "_is_administrator", None)  # set with the user by portal.accounts.backends, or here
     if cached is None:
         cached = user._is_administrator = user.groups.filter(name=ADMINISTRATORS).exists()
     return cached
+
+
+def _roles_load(user) -> None:
+    """Both district roles of the user in one query (at most one active assignment per role: a constraint)."""
+    if hasattr(user, "_officer_district") and hasattr(user, "_reviewer_district"):
+        return
+    found = {}
+    for assignment in Assignment.objects.active().filter(user=user).select_related("district"):
+        found.setdefault(assignment.role, assignment.district)
+    user._officer_district = found.get(Role.OFFICER)
+    user._reviewer_district = found.get(Role.REVIEWER)
 
 
 def officer_district(user) -> District | None:
     """The district (or the city) a district officer keeps, or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if not hasattr(user, "_officer_district"):
-        assignment = Assignment.objects.active().filter(user=user, role=Role.OFFICER).select_related("district").first()
-        user._officer_district = assignment.district if assignment else None
+    _roles_load(user)
     return user._officer_district
 
 
@@ -45,11 +54,7 @@ def reviewer_district(user) -> District | None:
     """The district (or the city) whose applications a reviewer decides, or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if not hasattr(user, "_reviewer_district"):
-        assignment = (
-            Assignment.objects.active().filter(user=user, role=Role.REVIEWER).select_related("district").first()
-        )
-        user._reviewer_district = assignment.district if assignment else None
+    _roles_load(user)
     return user._reviewer_district
 
 
@@ -65,6 +70,16 @@ def applications_reviewable_by(user) -> QuerySet:
     if district is None:
         return Application.objects.none()
     return submitted.filter(district=district)
+
+
+def administrator_flag():
+    """An expression for User querysets: is the user in the administrators' group? (Loaded with the request's user
+    by portal.accounts.backends.PortalBackend, so the role costs no query of its own.)"""
+    from django.db.models import Exists, OuterRef
+
+    from portal.models import User
+
+    return Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ADMINISTRATORS))
 
 
 def is_reviewer(user) -> bool:

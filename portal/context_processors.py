@@ -24,6 +24,8 @@ def notifications_unread(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
+        if hasattr(user, "unread_notifications"):  # loaded with the user (portal.accounts.backends)
+            return user.unread_notifications
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {"notifications_unread": SimpleLazyObject(count)}

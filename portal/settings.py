@@ -53,21 +53,27 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks_db",
     "axes",
+    "django_otp",  # the admin's second factor (portal/accounts/second_factor.py)
+    "django_otp.plugins.otp_totp",
     "portal",
     "districts",
     "programs",
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestLogMiddleware",  # first: a request id and one JSON log line for every response
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # CORS headers on /api/ only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.cache_control.PrivateNoStoreMiddleware",  # personal pages: Cache-Control: private, no-store
     "portal.accounts.middleware.SessionIdleMiddleware",  # each request restarts the 30-minute idle clock
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was entered in this session
+    "portal.accounts.second_factor.AdminSecondFactorMiddleware",  # staff reach /admin/ only with that code
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -75,6 +81,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "axes.middleware.AxesMiddleware",  # login lockout (portal/accounts/lockout.py): last
 ]
+
+# SERVER_NAME_HEADER=a marks every response `X-Served-By: a`: which app server answered, behind a load balancer.
+SERVER_NAME_HEADER = os.environ.get("SERVER_NAME_HEADER", "").strip()
+if SERVER_NAME_HEADER:
+    MIDDLEWARE.insert(0, "portal.middleware.served_by")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -95,7 +106,11 @@ TEMPLATES = [
                 "portal.context_processors.notifications_unread",  # lazy: no query unless shown
                 "portal.context_processors.staff_menu",  # lazy: the header's work links for staff
             ],
-            "builtins": ["portal.templatetags.portal", "programs.templatetags.catalogue"],
+            "builtins": [
+                "portal.templatetags.portal",
+                "programs.templatetags.catalogue",
+                "programs.templatetags.fragments",  # {% kept %}: the page chrome rendered once per revision
+            ],
         },
     },
 ]
@@ -111,6 +126,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request (and /healthz) in seconds, not after the kernel's TCP timeout;
+    # ?connect_timeout= in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -120,6 +139,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Several app servers share one cache: REDIS_URL (redis://host:6379/0) puts it in Redis. The rate limits
+# (portal/ratelimit.py), the API throttle and the catalogue page cache all use it; with the default per-process
+# memory cache each server counts and caches on its own.
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),  # several sites on one Redis
+    }
 # Anonymous catalogue pages are cached per catalogue revision (see programs/cache.py); 0 turns it off.
 CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", "600"))
 
@@ -167,6 +195,24 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Several app servers need one shared store for residents' documents: STORAGE_S3_BUCKET switches the default
+# storage to S3-compatible object storage (django-storages). Credentials come from boto3's own chain
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file. Documents are only
+# served through the access-checked views (programs/documents.py), so the bucket stays private: no ACL header
+# (objects get the bucket's private default, which buckets with ACLs disabled require), no public URLs.
+if os.environ.get("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["STORAGE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,  # unset: AWS itself
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),  # a key prefix, to share a bucket
+            "default_acl": None,
+            "querystring_auth": True,  # should a URL ever be made, it is signed and expires
+            "querystring_expire": 300,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 # A strict Content Security Policy: nothing inline anywhere, so no nonce and pages stay cacheable.
@@ -187,10 +233,29 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Production (DEBUG off) is HTTPS only: plain http is redirected, browsers are told to use HTTPS for a year (HSTS,
+# subdomains too, preload-ready), cookies travel only over HTTPS. DEBUG=1 keeps local development on plain http.
+# SECURE_SSL_REDIRECT=0 turns the redirect off (a loopback demo or benchmark on plain http, or a proxy that redirects).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# Behind a TLS-terminating proxy: TRUST_X_FORWARDED_PROTO=1 when (and only when) the proxy sets X-Forwarded-Proto and
+# strips the client's own; NUM_PROXIES = how many proxies append to X-Forwarded-For, so that the lockout, the rate
+# limits and the API throttle count clients, not the proxy (portal/client_ip.py). 0: the socket's address.
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+# A load balancer probes the app servers over plain http: /livez and /healthz answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]
+
 
 # Reviewers: an application waiting longer than its program's processing target is flagged overdue; a program
 # without its own target uses this office default (days).
 REVIEW_TARGET_DAYS = int(os.environ.get("REVIEW_TARGET_DAYS", "14"))
+# The access log (개인정보 접속기록) is kept this many years, then `purge_expired` removes it; the law asks for at
+# least 2 (개인정보의 안전성 확보조치 기준 제8조), so a lower value is refused (programs/retention.py).
+ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ACCESS_LOG_RETENTION_YEARS", "2"))
 
 # Background work (mail) through Django's Tasks framework: a durable queue in the database, run by
 # `manage.py db_worker` (the run command starts one). Tests use the immediate backend.
@@ -226,13 +291,27 @@ else:
         }
     }
 
+# Every logger writes one JSON object a line to stderr (portal/logs.py; gunicorn's own lines too, gunicorn.conf.py).
+# The filter names routes instead of raw paths and masks e-mail addresses, mobile and registration numbers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes: warnings only (its records are in the database); its log lines mask the account (AXES_VERBOSE).
-    "loggers": {"axes": {"level": "WARNING"}},
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "filters": {"personal_data": {"()": "portal.logs.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["personal_data"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # django-axes: warnings only (its records are in the database); its lines mask the account (AXES_VERBOSE).
+        "axes": {"level": "WARNING"},
+        # Django's own handlers off (plain text; error mails with request data): its records go through the root's.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+        # runserver's access lines carry query strings; portal.requests logs every request instead.
+        "django.server": {"handlers": [], "level": "WARNING"},
+        # At DEBUG these log every SQL statement with its parameters, and every missing template variable with the
+        # whole template context (the request with its query string, forms, the user): personal data.
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # Open data: the read-only JSON API at /api/v1/ (programs/api/), its OpenAPI schema and CORS.
@@ -245,7 +324,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"open_data": os.environ.get("API_RATE", "120/min")},
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),  # proxies in front: the client is the Nth from the right
+    "NUM_PROXIES": NUM_PROXIES,  # proxies in front: the client is the Nth from the right
     "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -269,7 +348,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # it. SessionIdleMiddleware saves every session a request used (what SESSION_SAVE_EVERY_REQUEST would do, without
 # creating a new session for a stale cookie).
 SESSION_COOKIE_AGE = 30 * 60
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# PortalBackend is Django's ModelBackend whose per-request user load brings the user's roles flag and unread count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.accounts.backends.PortalBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one address from one IP: others are not affected
@@ -279,3 +359,23 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"  # our page, 
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]  # masked in axes' log lines and stored request data
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"  # the client behind NUM_PROXIES proxies, as everywhere
+
+# Rate limits (portal/ratelimit.py): "N/period" (s, m, h, d; "10/15m"), counted in the default cache; over the limit
+# a 429 page says when to try again. Each is overridable, e.g. RATE_LIMIT_SIGNUP=100/h. Anonymous forms count per
+# client address, high enough for a community centre whose residents share one address; the rest per account.
+RATE_LIMITS = {
+    scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", default)
+    for scope, default in {
+        "login": "60/10m",  # login attempts per address (django-axes locks one account after 5 failures)
+        "signup": "50/h",  # sign-up attempts per address
+        "password_reset": "5/h",  # reset mails asked for one email address
+        "password_reset_ip": "50/h",  # reset mails asked from one address
+        "submit": "20/h",  # application submissions per account
+        "upload": "60/h",  # requests carrying documents, per account
+    }.items()
+}
+
+# The admin's second factor: staff enter a code from an authenticator app (TOTP) once per session.
+OTP_TOTP_ISSUER = "맘편한 광주"  # the name the authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin's device pages never show a secret (superusers delete lost ones)

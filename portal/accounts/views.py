@@ -8,7 +8,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -20,21 +20,24 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal import consent as consents
 from portal.consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
+from portal.ratelimit import by_field, rate_limit
 
 from . import forms, services
+from . import second_factor as otp
 from .middleware import renew_session
 from .tokens import VERIFY_MAX_AGE, TokenExpired, TokenInvalid
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "portal.accounts.backends.PortalBackend"
 VERIFY_NEXT = "accounts_verify_next"  # where to go once the address is confirmed (in this browser)
 VERIFY_SENT_AT = "accounts_verify_sent_at"
 RESEND_INTERVAL = 60  # seconds between two verification mails asked from one session
 
 
 def safe_next(request, fallback: str = "") -> str:
-    """`next` from POST or GET if it points at this site (a path or this host), else `fallback`."""
+    """`next` from POST or GET if it is a path on this site, else `fallback`. A path only: redirect() takes any other
+    string (`next=env`) for the name of a URL pattern, and a name that does not exist was a 500."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -48,6 +51,7 @@ def safe_next(request, fallback: str = "") -> str:
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("signup")  # per client address
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -114,6 +118,7 @@ def verify(request, token):
 # --- login, logout, session ----------------------------------------------------------------------------------------
 
 
+@method_decorator(rate_limit("login"), name="dispatch")  # per client address; axes locks one account after 5 failures
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = forms.LoginForm
@@ -154,6 +159,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+@method_decorator(rate_limit("password_reset_ip"), name="dispatch")  # mails asked from one client address
+@method_decorator(rate_limit("password_reset", key=by_field("email")), name="dispatch")  # mails to one address
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = forms.PortalPasswordResetForm
@@ -310,3 +317,47 @@ def privacy(request):
         "verify_days": VERIFY_MAX_AGE.days,
     }
     return render(request, "accounts/privacy.html", context)
+
+
+# --- the admin's second factor (portal/accounts/second_factor.py) ---------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def second_factor(request):
+    """Staff only: the code of their authenticator app, once per session, before the admin; the first time, the app is
+    enrolled here (its secret shown, a code from it confirms it). Then back to where they were going."""
+    from django_otp import login as otp_login
+
+    if not request.user.is_staff:
+        raise Http404
+    next_url = safe_next(request, reverse("admin:index"))
+    if request.user.is_verified():
+        return redirect(next_url)
+    device = otp.device_of(request.user)
+    key = otp.pending_key(request.session) if device is None else None
+    form = forms.SecondFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if device is None:
+            verified = otp.device_enrol(user=request.user, key=key, code=code)
+            error = _("코드가 맞지 않아요. 인증 앱에 방금 추가한 ‘맘편한 광주’ 항목의 숫자를 입력해 주세요.")
+        elif wait := otp.wait_seconds(device):
+            verified = None
+            error = _("코드를 여러 번 잘못 입력했어요. %(seconds)d초 뒤에 다시 입력해 주세요.") % {"seconds": wait}
+        else:
+            verified = otp.device_verify(user=request.user, device=device, code=code)
+            error = _("코드가 맞지 않거나 이미 쓴 코드예요. 인증 앱에 지금 보이는 숫자를 입력해 주세요.")
+        if verified is not None:
+            request.session.pop(otp.PENDING_KEY, None)
+            request.session.cycle_key()  # more rights from here on: a new session id
+            otp_login(request, verified)
+            return redirect(next_url)
+        form.add_error("code", error)
+    context = {
+        "form": form,
+        "next": next_url,
+        "enrolment": otp.enrolment(request.user, key) if device is None else None,
+    }
+    return render(request, "accounts/second_factor.html", context)

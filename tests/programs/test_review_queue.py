@@ -331,9 +331,10 @@ def test_a_constant_number_of_queries(client, scene, django_assert_max_num_queri
     urls.append(f"{QUEUE}?after={cursor_text(timezone.now() - timedelta(days=30), 1)}")  # a page further on
     for url in urls:
         client.get(url)
-        # session, user, administrator?, reviewer district, officer district (header), revision, programs (first time
-        # per revision), page, count, unread notifications, session save (3)
-        with django_assert_max_num_queries(14):
+        # session, user (with the administrator flag and the unread count: portal.accounts.backends), both district
+        # roles, revision, programs (first time per revision), page (two with several statuses on PostgreSQL), count,
+        # session save (3)
+        with django_assert_max_num_queries(11):
             response = client.get(url)
         assert response.status_code == 200
 
@@ -465,3 +466,14 @@ def test_the_name_search_has_its_index_on_postgresql():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'application_applicant_name'")
         (definition,) = cursor.fetchone()
     assert "upper((snapshot #>> '{applicant,name}'::text[]))" in definition and "text_pattern_ops" in definition
+
+
+def test_the_review_screen_shows_an_event_without_an_actor(seo):
+    """A status change recorded by no account (a command, a deleted reviewer: actor SET_NULL) reads as "—"."""
+    from programs.models import ApplicationEvent
+
+    application = make(SEO_A, status=S.SUBMITTED)
+    ApplicationEvent.objects.create(application=application, actor=None, from_status="", to_status=S.SUBMITTED)
+    response = seo.get(reverse("programs:review", args=[application.public_id]))
+    assert response.status_code == 200
+    assert "· —</p>" in response.content.decode()
