@@ -6,7 +6,7 @@ Run from the project root: `./run bench` (10,000 synthetic programs, 10 s per UR
 Database: DATABASE_URL if set (PostgreSQL only; it is migrated, seeded and filled), else `portal_bench` on
 postgres://postgres@127.0.0.1:5432, created if missing (--fresh drops and recreates it, e.g. after a migration was
 edited in place). No other database is touched. Steps: migrate, seed, build_assets, collectstatic, exactly
---programs synthetic programs (generate_programs); then gunicorn (portal.wsgi, 2 sync workers, DEBUG=0) on a free
+--programs synthetic programs (generate_programs); then gunicorn (gunicorn.conf.py, 2 sync workers, DEBUG=0) on a free
 loopback port, with the page cache (CATALOGUE_CACHE_SECONDS=600), then without it (0: every request renders).
 Each URL is fetched a few times to warm every worker, then loaded with `wrk --latency --timeout 10s` (wrk leaves
 timed-out requests out of its latencies, so they count as a miss). A non-2xx/3xx response or a socket error
@@ -96,18 +96,21 @@ def prepare(env, programs: int) -> dict:
     return json.loads(manage(env, "shell", "-c", FACTS).strip().splitlines()[-1])
 
 
-def start_gunicorn(env, cache_seconds: int, log) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(env, cache_seconds: int, log, workers: int | None = WORKERS) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free loopback port; `workers=None` keeps gunicorn.conf.py's production count (2 x cores + 1)."""
     with socket.socket() as s:  # a free port (the OS picks it)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**env, "CATALOGUE_CACHE_SECONDS": str(cache_seconds)}
-    cmd = [
+    # Plain http on loopback: no redirect to https (production's default with DEBUG off).
+    env = {**env, "CATALOGUE_CACHE_SECONDS": str(cache_seconds), "SECURE_SSL_REDIRECT": "0"}
+    cmd = [  # production's gunicorn.conf.py (JSON logs, no access log), with the benchmark's workers and port
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "portal.wsgi",
-        "--workers",
-        str(WORKERS),
+        *(["--workers", str(workers)] if workers else []),
         "--worker-class",
         "sync",
         "--bind",

@@ -1,9 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
 from .accounts import views as accounts_views
+from .ratelimit import rate_limit
 
 admin.site.site_header = "맘편한 광주 관리"
 admin.site.site_title = "맘편한 광주 관리"
@@ -12,6 +14,9 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("livez", views.livez, name="livez"),
+    path("healthz", views.healthz, name="healthz"),  # readiness: the database answers (503 if not)
+    # The admin's login form counts against the same per-address limit as ours (portal/ratelimit.py).
+    path("admin/login/", login_not_required(rate_limit("login")(admin.site.login)), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("programs.api.urls")),  # open data: the JSON API (language-neutral)
     path("", include("programs.open_data.urls")),  # open data: CSV/JSON downloads, sitemap.xml, robots.txt

@@ -1,12 +1,18 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseServerError
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from programs import selectors
 from programs.cache import cache_public_page
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -21,6 +27,22 @@ def home(request):
 def livez(request):
     """The smallest Django view: no database, no template. Liveness, and the benchmark's yardstick."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request):
+    """Readiness for a load balancer or an orchestrator: the database answers a trivial query. No session, no
+    template, nothing personal; 503 when the database cannot be reached, so traffic goes to another server."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.warning("healthz: database unavailable: %s: %s", type(exc).__name__, exc)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def server_error(request):

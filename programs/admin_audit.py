@@ -2,17 +2,19 @@
 
 - the access log (개인정보 접속기록): administrators alone list, filter and search it, read-only — nobody adds,
   changes or deletes a record here (the model refuses it anyway: programs/models/review.py);
+- the purge records (파기 기록): what each retention run destroyed, read-only, for administrators;
 - the reason templates (사유 문구): a district reviewer keeps their own office's (its district set to theirs, not
   editable); administrators keep every office's.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.access import is_administrator, reviewer_district
 from portal.models import User
 
-from .models import AccessRecord, ReasonTemplate
+from .models import AccessRecord, PurgeRecord, ReasonTemplate
 
 
 class StaffUserFilter(admin.SimpleListFilter):
@@ -36,19 +38,52 @@ class AccessRecordAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "ip", "action", "subject", "application_reference", "target", "reason"]
     list_filter = ["action", StaffUserFilter]
     date_hierarchy = "at"
-    search_fields = ["user__email", "application__reference"]
+    search_fields = ["user__email", "application__reference", "reference"]
     list_select_related = ["user", "subject", "application"]
     list_per_page = 100
     show_full_result_count = False  # the log only grows: no second COUNT(*) over all of it
     actions = None  # no actions at all: no "delete selected"
-    fields = ["at", "user", "ip", "action", "subject", "application", "target", "reason"]
+    fields = ["at", "user", "ip", "action", "subject", "application", "reference", "target", "reason"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
     @admin.display(description=_("접수번호"), ordering="application__reference")
     def application_reference(self, obj):
-        return obj.application.reference if obj.application_id and obj.application.reference else "—"
+        if obj.application_id:
+            return obj.application.reference or "—"
+        # The application was destroyed at the end of its retention (purge_expired): its reference stays.
+        return gettext("%(reference)s (파기됨)") % {"reference": obj.reference} if obj.reference else "—"
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(admin.ModelAdmin):
+    """What each `purge_expired --apply` destroyed (retention, 개인정보 보호법 제21조): administrators read it; the
+    command alone writes it."""
+
+    list_display = ["started_at", "finished_at", "applications", "drafts", "documents", "files_deleted",
+                    "files_failed", "access_records", "command", "run_by"]  # fmt: skip
+    date_hierarchy = "started_at"
+    search_fields = ["references"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in PurgeRecord._meta.fields]
 
     def has_module_permission(self, request):
         return is_administrator(request.user)

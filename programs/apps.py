@@ -7,4 +7,6 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("지원사업")
 
     def ready(self):
-        from . import signals  # noqa: F401  (cache invalidation on every catalogue change)
+        # signals: cache invalidation on every catalogue change; retention: its system check (the access log is
+        # kept at least 2 years).
+        from . import retention, signals  # noqa: F401

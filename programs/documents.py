@@ -247,7 +247,6 @@ def document_response(document, *, as_attachment=True) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment, clean_display_name(document.original_name)
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"  # (private, no-store: portal/cache_control.py)
     response["Content-Security-Policy"] = INLINE_CSP if not as_attachment else "default-src 'none'; sandbox"
     return response

@@ -48,7 +48,6 @@ def program_preview(request, pk):
     services.with_pending_changes(program)
     context = {**_detail_context(request, program), "preview": True}
     response = render(request, "programs/program_detail.html", context)
-    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -64,13 +63,11 @@ def staff_dashboard(request):
         .select_related("provider")
         .order_by("provider__sort_order", "last_verified", "title")
     )
-    response = render(
+    return render(
         request,
         "programs/staff_dashboard.html",
         {"programs": attention, "district": officer_district(request.user), "stale_days": selectors.STALE_AFTER_DAYS},
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST

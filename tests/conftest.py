@@ -41,6 +41,15 @@ def catalogue(db):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, with the admin's second factor done (tests/factories.staff_login)."""
+    from tests.factories import staff_login
+
+    staff_login(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def no_page_cache(settings):
     settings.CATALOGUE_CACHE_SECONDS = 0
 

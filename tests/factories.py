@@ -111,3 +111,21 @@ def upload(name="등본.pdf", content=PDF, content_type="application/pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def staff_login(client, user):
+    """Log `user` in; a staff member as after the admin's second factor: a confirmed TOTP device (made if missing)
+    verified in this session, as portal/accounts/second_factor.py leaves it. For every test that opens /admin/."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if not user.is_staff:
+        return user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="시험용 인증 앱", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return user

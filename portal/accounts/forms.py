@@ -221,3 +221,20 @@ class PortalPasswordResetForm(KrdsFormMixin, PasswordResetForm):
         subject = render_to_string(subject_template_name, context)
         body = render_to_string(email_template_name, context)
         email_on_commit(to=to_email, subject=subject, body=body)
+
+
+class SecondFactorForm(KrdsFormMixin, forms.Form):
+    """The 6-digit code of an authenticator app (the admin's second factor)."""
+
+    code = forms.CharField(
+        label=_("인증 코드"),
+        max_length=12,
+        help_text=_("인증 앱에 보이는 6자리 숫자예요. 30초마다 바뀌어요."),
+        widget=_input(autocomplete="one-time-code", inputmode="numeric", autofocus=True),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError(_("인증 앱에 보이는 6자리 숫자를 입력해 주세요."), code="invalid")
+        return code

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/verify/resend/", views.verify_resend, name="verify_resend"),
     path("accounts/verify/<str:token>/", views.verify, name="verify"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),
+    path("accounts/second-factor/", views.second_factor, name="second_factor"),  # staff, before the admin
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -7,13 +7,14 @@ Every application is fetched through selectors.applications_of(request.user): an
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal.ratelimit import by_account, carries_files, rate_limit
 
 from .. import documents as files
 from ..models import Application, Program
@@ -48,11 +49,6 @@ def _steps(current: str) -> list[dict]:
     ]
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"  # personal data: never kept by a shared cache or the back button
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply_start(request, slug):
     """The door from a program page: explains what is needed, then opens (or reopens) the resident's draft."""
@@ -79,7 +75,7 @@ def apply_start(request, slug):
         "requirements": form.documents.all(),
         "steps": STEPS,
     }
-    return _no_store(render(request, "applications/apply_start.html", context))
+    return render(request, "applications/apply_start.html", context)
 
 
 def existing_url(application) -> str:
@@ -87,6 +83,7 @@ def existing_url(application) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("upload", key=by_account, when=carries_files)
 def apply_step(request, public_id, step):
     application = selectors.my_application_or_404(request.user, public_id)
     if step not in STEP_NAMES:
@@ -162,7 +159,7 @@ def apply_step(request, public_id, step):
             "problems": services.problems_of(application),
             "eligibility": eligibility_lines(program),
         }
-    return _no_store(render(request, "applications/apply_step.html", context))
+    return render(request, "applications/apply_step.html", context)
 
 
 def _verdict(request, program):
@@ -189,6 +186,7 @@ def _answer_rows(questions, answers: dict) -> list[dict]:
 
 
 @require_POST
+@rate_limit("submit", key=by_account)
 def apply_submit(request, public_id):
     application = selectors.my_application_or_404(request.user, public_id)
     try:
@@ -224,14 +222,13 @@ def document_download(request, public_id, document_id):
     try:
         return files.document_response(document, as_attachment=request.GET.get("view") != "1")
     except files.DocumentDamaged:
-        response = render(request, "applications/document_damaged.html", {"document": document}, status=409)
-        return _no_store(response)
+        return render(request, "applications/document_damaged.html", {"document": document}, status=409)
 
 
 @require_safe
 def my_applications(request):
     page = Paginator(selectors.my_applications(request.user), 20).get_page(request.GET.get("page"))
-    return _no_store(render(request, "applications/application_list.html", {"page": page}))
+    return render(request, "applications/application_list.html", {"page": page})
 
 
 def _detail(request, application, supplement_form=None, status=200):
@@ -247,7 +244,7 @@ def _detail(request, application, supplement_form=None, status=200):
         "supplement_form": supplement_form,
         "request_reason": selectors.open_request(application),
     }
-    return _no_store(render(request, "applications/application_detail.html", context, status=status))
+    return render(request, "applications/application_detail.html", context, status=status)
 
 
 @require_safe
@@ -272,9 +269,7 @@ def application_withdraw(request, public_id):
         else:
             messages.success(request, _("신청을 취소했습니다."))
         return redirect(existing_url(application))
-    return _no_store(
-        render(request, "applications/application_withdraw.html", {"application": application, "form": form})
-    )
+    return render(request, "applications/application_withdraw.html", {"application": application, "form": form})
 
 
 @require_POST
@@ -290,6 +285,7 @@ def application_delete(request, public_id):
 
 
 @require_POST
+@rate_limit("upload", key=by_account, when=carries_files)
 def application_supplement(request, public_id):
     application = selectors.my_application_or_404(request.user, public_id)
     if application.status != Application.Status.SUPPLEMENT_REQUESTED:

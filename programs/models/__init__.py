@@ -3,6 +3,7 @@
 from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
 from .forms import ApplicationForm, Question, RequiredDocument
+from .retention import FileToDelete, PurgeRecord
 from .review import AccessRecord, ReasonTemplate
 
 __all__ = [
@@ -13,9 +14,11 @@ __all__ = [
     "ApplicationForm",
     "CatalogueRevision",
     "Document",
+    "FileToDelete",
     "LifeStage",
     "Program",
     "ProgramQuerySet",
+    "PurgeRecord",
     "Question",
     "RequiredDocument",
 ]

@@ -4,6 +4,7 @@ Every fact a resident reads lives here (and in fixtures/), never in code or temp
 not known stays empty and is shown as "문의 필요" with the office's contact.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -189,6 +190,18 @@ class Program(Localized, models.Model):
         blank=True,
         help_text=_("접수부터 결정까지의 목표. 비워 두면 기관 기본값(설정 REVIEW_TARGET_DAYS)을 씁니다."),
     )
+    # 개인정보 보호법 제21조: decided applications are destroyed when this runs out (manage.py purge_expired). The
+    # default of 5 years is this office's setting, not a legal rule: each program's office sets its own.
+    retention_years = models.PositiveSmallIntegerField(
+        _("신청 보관 기간(년)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "결정(승인·반려)되거나 취소된 신청과 그 서류를 결정일부터 보관하는 기간. 지나면 파기합니다. 기본값 "
+            "5년은 이 누리집의 설정일 뿐 법정 기간이 아니니, 사업의 근거 법령·지침과 기록물 관리 기준에 맞게 "
+            "정하세요."
+        ),
+    )
     selection = models.CharField(_("선정 방법"), max_length=20, choices=Selection.choices, blank=True)
     selection_places = models.PositiveIntegerField(_("모집 인원"), null=True, blank=True)
     selection_notes = models.CharField(_("선정 방법 설명"), max_length=300, blank=True)
@@ -254,6 +267,7 @@ class Program(Localized, models.Model):
                 | Q(window_start__lte=models.F("window_end")),
                 name="program_window_range",
             ),
+            models.CheckConstraint(condition=Q(retention_years__gte=1), name="program_retention_positive"),
         ]
 
     def __str__(self):

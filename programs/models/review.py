@@ -4,6 +4,7 @@ of every look at a resident's data by staff."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,8 @@ class AccessRecordQuerySet(models.QuerySet):
 class AccessRecord(models.Model):
     """One look by staff at a resident's data: who, when, from where, whose, what they did (and why, for a
     download or an export). Append-only: the application can neither change nor delete a record. Kept at least
-    two years (개인정보의 안전성 확보조치 기준 제8조); nothing here deletes them."""
+    two years (개인정보의 안전성 확보조치 기준 제8조, setting ACCESS_LOG_RETENTION_YEARS); only the retention
+    command removes older ones, through `access_records_expire` / `access_records_detach` below."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("열람")
@@ -73,6 +75,9 @@ class AccessRecord(models.Model):
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("신청")
     )
     target = models.CharField(_("대상"), max_length=300, blank=True)  # e.g. a file's id, an export's filters
+    # The application's reference, written when a destroyed application's link is cut (purge_expired): the record
+    # still says whose application was looked at after the application itself is gone.
+    reference = models.CharField(_("파기된 신청의 접수번호"), max_length=20, blank=True, editable=False)
     reason = models.CharField(_("사유"), max_length=300, blank=True)
 
     objects = AccessRecordQuerySet.as_manager()
@@ -93,3 +98,28 @@ class AccessRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("access records cannot be deleted")
+
+
+# The deliberate path, for programs/retention.py only: a plain QuerySet, not the refusing one above. Ordinary code
+# (AccessRecord.objects, instance.save/delete, the admin) still cannot change or delete a record.
+def _unguarded():
+    return models.QuerySet(model=AccessRecord)
+
+
+def access_records_expire(*, before, batch_size: int = 5000) -> int:
+    """Delete the records older than `before` (their retention ran out), in batches; return how many."""
+    removed = 0
+    while pks := list(_unguarded().filter(at__lt=before).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        removed += _unguarded().filter(pk__in=pks).delete()[0]
+    return removed
+
+
+def access_records_detach(*, application_ids) -> int:
+    """Before applications are destroyed: cut the records' link to them and keep their reference as text, so the
+    log still says which application was looked at. Call inside the destroying transaction."""
+    reference = Application.objects.filter(pk=models.OuterRef("application_id")).values("reference")[:1]
+    return (
+        _unguarded()
+        .filter(application_id__in=application_ids)
+        .update(reference=Coalesce(models.Subquery(reference), models.Value("")), application=None)
+    )

@@ -105,6 +105,4 @@ def staff_stats(request):
         "programs": [{"label": t.label, "display": number(t.value)} for t in figures.by_program],
         "decision_chart": decision_chart,
     }
-    response = render(request, "review/stats.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return render(request, "review/stats.html", context)

@@ -2,7 +2,6 @@
 Every view fetches through districts.access.applications_reviewable_by; each look is written to the access log."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -12,6 +11,7 @@ from districts.access import applications_reviewable_by, is_administrator
 from .. import documents as files
 from ..applications.display import snapshot_rows
 from ..models import AccessRecord, Application, Document
+from ..retention import retained_until
 from ..workflow import REVIEWER, MoveRefused, allowed_targets
 from . import forms, services
 from .audit import access_record
@@ -25,11 +25,6 @@ def _reviewable_or_404(request, public_id) -> Application:
         applications_reviewable_by(request.user).select_related("program__provider", "applicant", "assigned_to"),
         public_id=public_id,
     )
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _decisions(application: Application) -> list[str]:
@@ -54,8 +49,9 @@ def _screen(request, application, *, decision_form=None, note_form=None, status=
         "mine": application.assigned_to_id == request.user.pk,
         "overdue": is_overdue(application),
         "target_days": target_days(application.program),
+        "retained_until": retained_until(application),  # None while open (programs/retention.py)
     }
-    return _no_store(render(request, "review/review.html", context, status=status))
+    return render(request, "review/review.html", context, status=status)
 
 
 @require_safe
@@ -146,11 +142,11 @@ def document(request, public_id, document_id):
         )
         return _serve(request, doc, as_attachment=True)
     context = {"application": application, "document": doc, "form": form}
-    return _no_store(render(request, "review/document_reason.html", context, status=400 if form.errors else 200))
+    return render(request, "review/document_reason.html", context, status=400 if form.errors else 200)
 
 
 def _serve(request, doc, *, as_attachment):
     try:
         return files.document_response(doc, as_attachment=as_attachment)
     except files.DocumentDamaged:
-        return _no_store(render(request, "applications/document_damaged.html", {"document": doc}, status=409))
+        return render(request, "applications/document_damaged.html", {"document": doc}, status=409)

@@ -1,6 +1,6 @@
 from django import template
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 
 from programs import presentation
@@ -51,4 +51,5 @@ def program_cards(context, programs):
             if len(index.rendered_cards) < 20_000:
                 index.rendered_cards[key] = fragment
         html.append(fragment)
-    return mark_safe("".join(html))  # noqa: S308 (rendered by the autoescaping template engine)
+    # Each fragment is the template engine's SafeString, so format_html keeps it as it is (anything else escaped).
+    return format_html_join("", "{}", ((fragment,) for fragment in html))

@@ -2,8 +2,12 @@
 publish; residents see the new amount; the history shows the change; restoring brings the old amount back;
 another district's entry cannot be opened."""
 
+from base64 import b32decode
+
 import pytest
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from programs.models import Program
 
@@ -28,10 +32,18 @@ def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live
     program = Program.objects.get(slug=SEO)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # for axe-core
     page = context.new_page()
+    # A new officer: the admin asks for a second factor and enrols an authenticator app first.
+    TOTPDevice.objects.filter(user__email="officer.seo-gu@demo.local").delete()  # (seed --demo gave it one)
     page.goto(base + "/admin/login/")
     page.fill("#id_username", "officer.seo-gu@demo.local")
     page.fill("#id_password", "demo-pass-2026")
     submit(page, "input[type=submit]")
+    assert "/accounts/second-factor/" in page.url and page.locator("img[src^='data:image/svg+xml']").count() == 1
+    assert axe_violations(page) == []
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.fill("#id_code", f"{totp(b32decode(secret)):06d}")
+    submit(page, "form.account-form button[type=submit]")
+    assert page.url.rstrip("/").endswith("/admin"), page.url
     page.goto(f"{base}/admin/programs/program/{program.pk}/change/")
     assert page.locator("#id_benefit_amount").input_value() == "1000000"
     assert page.locator("#id_provider").count() == 0  # the district is not editable

@@ -35,7 +35,7 @@ def formset_data(form: ApplicationForm, **changes) -> dict:
 @pytest.fixture
 def seo_officer(catalogue):
     client = Client()
-    client.force_login(make_officer("seo-gu"))
+    factories.staff_login(client, make_officer("seo-gu"))
     return client
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from districts.models import District
 from programs.models import Program
+from tests import factories
 
 PROGRAMS = {"seo": "seo-gu-postpartum-care-allowance", "dong": "dong-gu-infant-health-allowance",
             "city": "birth-childrearing-allowance"}  # fmt: skip
@@ -20,7 +21,7 @@ def client_for(role, officers, resident):
     user = {"seo officer": officers.get("seo-gu"), "dong officer": officers.get("dong-gu"),
             "city officer": officers.get("gwangju"), "resident": resident}.get(role)  # fmt: skip
     if user:
-        client.force_login(user)
+        factories.staff_login(client, user)
     return client
 
 
@@ -116,7 +117,7 @@ def test_role_by_object_by_action(role, officers, resident):
 @pytest.mark.django_db
 def test_forged_district_on_change_and_add_changes_nothing(officers):
     client = Client()
-    client.force_login(officers["seo-gu"])
+    factories.staff_login(client, officers["seo-gu"])
     program = Program.objects.get(slug=PROGRAMS["seo"])
     dong = District.objects.get(slug="dong-gu")
     data = change_form_data(client, program)
@@ -136,7 +137,7 @@ def test_forged_district_on_change_and_add_changes_nothing(officers):
 @pytest.mark.django_db
 def test_officer_cannot_manage_stages_districts_or_roles(officers):
     client = Client()
-    client.force_login(officers["seo-gu"])
+    factories.staff_login(client, officers["seo-gu"])
     for url in ["/admin/programs/lifestage/", "/admin/districts/district/", "/admin/districts/assignment/",
                 "/admin/portal/user/", "/admin/auth/group/"]:  # fmt: skip
         assert client.get(url).status_code == 403, url

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from programs.models import Program
+from tests import factories
 
 
 def upload(client, text):
@@ -26,7 +27,7 @@ def confirm(client, preview):
 @pytest.fixture
 def seo_client(officers):
     client = Client()
-    client.force_login(officers["seo-gu"])
+    factories.staff_login(client, officers["seo-gu"])
     return client
 
 

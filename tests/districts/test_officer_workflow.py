@@ -10,6 +10,7 @@ from django.test import Client
 from districts.access import officer_district
 from districts.models import Assignment, Role
 from programs.models import Program
+from tests import factories
 
 from .test_officer_access import change_form_data
 
@@ -18,7 +19,7 @@ SEO = "seo-gu-postpartum-care-allowance"
 
 def officer_client(officers, slug="seo-gu"):
     client = Client()
-    client.force_login(officers[slug])
+    factories.staff_login(client, officers[slug])
     return client
 
 
@@ -33,7 +34,7 @@ def test_draft_preview_publish_history_and_restore(officers):
     # residents still see the published amount; the preview shows the draft
     assert "1,000,000원" in Client().get(f"/programs/{SEO}/").content.decode()
     preview = client.get(f"/staff/programs/{program.pk}/preview/")
-    assert "1,200,000원" in preview.content.decode() and preview["Cache-Control"] == "no-store"
+    assert "1,200,000원" in preview.content.decode() and preview["Cache-Control"] == "private, no-store"
     # the form goes on showing the draft; publishing makes it live
     data = change_form_data(client, program)
     assert str(data["benefit_amount"]) == "1200000"
@@ -125,7 +126,7 @@ def test_confirm_still_true_and_the_dashboard(officers):
 def test_administrators_dashboard_lists_every_district(catalogue):
     admin = get_user_model().objects.create_superuser(email="root@test.local", password="x-admin-pass-1")
     client = Client()
-    client.force_login(admin)
+    factories.staff_login(client, admin)
     page = client.get("/staff/").content.decode()
     assert "과제명 확인 필요" in page  # the city's drafts
 

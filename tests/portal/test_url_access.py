@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"home", "livez", "programs:list", "programs:detail", "programs:stage", "districts:detail"}
+PUBLIC = {"home", "livez", "healthz", "programs:list", "programs:detail", "programs:stage", "districts:detail"}
 # Open data: the read-only API (anonymous, AllowAny), the downloads, feeds, sitemap, robots.txt and their docs.
 PUBLIC |= {"api:root", "api:program-list", "api:program-detail", "api:stage-list", "api:district-list", "api:schema"}
 PUBLIC |= {"api:not-found", "catalogue_csv", "catalogue_json", "sitemap", "robots"}
@@ -15,6 +15,7 @@ PUBLIC |= {"screener:clear"}
 PUBLIC |= {"accounts:signup", "accounts:login", "accounts:logout", "accounts:verify", "accounts:deleted", "privacy"}
 PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm"}
 PUBLIC |= {"accounts:password_reset_complete"}
+PUBLIC |= {"admin_login"}  # the admin's login view, rate-limited (portal/urls.py)
 
 
 def named_patterns(resolver=None, namespace=""):

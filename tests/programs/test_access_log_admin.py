@@ -83,7 +83,7 @@ def listed(response) -> set[int]:
 
 
 def test_an_administrator_lists_filters_and_searches(client, people, records):
-    client.force_login(people["administrator"])
+    factories.staff_login(client, people["administrator"])
     response = client.get(CHANGELIST)
     assert response.status_code == 200
     assert listed(response) == {r.pk for r in records.values()}
@@ -108,7 +108,7 @@ def test_an_administrator_lists_filters_and_searches(client, people, records):
 
 @pytest.mark.parametrize("who", ["seo reviewer", "dong reviewer", "officer"])
 def test_other_staff_get_403_and_do_not_see_it(client, people, records, who):
-    client.force_login(people[who])
+    factories.staff_login(client, people[who])
     pk = records["view"].pk
     for url in [CHANGELIST, f"{CHANGELIST}{pk}/change/", f"{CHANGELIST}{pk}/delete/", f"{CHANGELIST}add/",
                 f"{CHANGELIST}{pk}/history/"]:  # fmt: skip
@@ -119,7 +119,7 @@ def test_other_staff_get_403_and_do_not_see_it(client, people, records, who):
 @pytest.mark.parametrize("who", ["resident", None])
 def test_residents_and_anonymous_visitors_are_sent_to_a_login(client, people, records, who):
     if who:
-        client.force_login(people[who])
+        factories.staff_login(client, people[who])
     for url in [CHANGELIST, f"{CHANGELIST}{records['view'].pk}/change/"]:
         response = client.get(url)
         assert response.status_code == 302 and "login/" in response["Location"]
@@ -129,7 +129,7 @@ def test_posting_a_change_or_a_delete_changes_nothing(client, people, records):
     record = records["download"]
     before = list(AccessRecord.objects.order_by("pk").values())
     for user in (people["administrator"], get_user_model().objects.create_superuser("root@test.local", "pw-2026")):
-        client.force_login(user)
+        factories.staff_login(client, user)
         assert client.post(f"{CHANGELIST}{record.pk}/delete/", {"post": "yes"}).status_code == 403
         assert client.post(f"{CHANGELIST}{record.pk}/change/", {"reason": "바꿈", "action": "view"}).status_code == 403
         assert client.post(f"{CHANGELIST}add/", {"reason": "새 기록", "action": "view"}).status_code == 403
@@ -168,7 +168,7 @@ def reasons(people):
 
 def test_a_district_reviewer_keeps_only_their_offices_reasons(client, people, reasons):
     seo, dong = District.objects.get(slug="seo-gu"), District.objects.get(slug="dong-gu")
-    client.force_login(people["seo reviewer"])
+    factories.staff_login(client, people["seo reviewer"])
     response = client.get(TEMPLATES)
     assert response.status_code == 200 and listed(response) == {reasons["seo"].pk}
     assert "동구 거주 요건" not in response.content.decode()
@@ -200,7 +200,7 @@ def test_a_district_reviewer_keeps_only_their_offices_reasons(client, people, re
 
 
 def test_administrators_keep_every_offices_reasons(client, people, reasons):
-    client.force_login(people["administrator"])
+    factories.staff_login(client, people["administrator"])
     response = client.get(TEMPLATES)
     assert listed(response) == {reasons["seo"].pk, reasons["dong"].pk}
     nam = District.objects.get(slug="nam-gu")
@@ -212,7 +212,7 @@ def test_administrators_keep_every_offices_reasons(client, people, reasons):
 
 @pytest.mark.parametrize("who", ["officer", "resident"])
 def test_officers_and_residents_cannot_reach_reason_templates(client, people, reasons, who):
-    client.force_login(people[who])
+    factories.staff_login(client, people[who])
     response = client.get(TEMPLATES)
     assert response.status_code == (403 if who == "officer" else 302)
     assert client.get(f"{TEMPLATES}{reasons['seo'].pk}/change/").status_code in (302, 403)

@@ -1,6 +1,7 @@
 import pytest
 
 from programs.models import Program
+from tests import factories
 
 
 @pytest.mark.django_db
@@ -16,6 +17,6 @@ def test_an_administrator_lists_and_edits_programs_in_the_admin(admin_client, ca
 @pytest.mark.django_db
 def test_a_resident_without_staff_rights_cannot_open_the_admin(client, django_user_model, catalogue):
     user = django_user_model.objects.create_user(email="resident@example.com", password="x-long-password-1")
-    client.force_login(user)
+    factories.staff_login(client, user)
     response = client.get("/admin/programs/program/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.views.static import serve
 
 from programs import documents as docs
@@ -301,8 +302,10 @@ def stored_pdf(media, application, resident):
     return document
 
 
-def test_the_response_carries_the_korean_name_and_is_never_cached_or_sniffed(stored_pdf):
-    response = docs.document_response(Document.objects.get(pk=stored_pdf.pk))
+def test_the_response_carries_the_korean_name_and_is_never_cached_or_sniffed(stored_pdf, client, resident):
+    client.force_login(resident)  # through the download view: Cache-Control comes from portal/cache_control.py
+    url = reverse("programs:document_download", args=[stored_pdf.application.public_id, stored_pdf.public_id])
+    response = client.get(url)
     assert response.content == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('출생증명서 (2026).pdf')}"

@@ -4,6 +4,8 @@ They are marked `is_synthetic=True` and numbered `synthetic-<n>`, continuing aft
 second run adds more without clashing. `--delete` removes every synthetic program (and nothing else).
 The seed catalogue (`manage.py seed`) must be loaded first: programs are spread over its stages and districts.
 Rows are written with bulk_create, which sends no signals, so the catalogue revision is bumped once at the end.
+Every synthetic program that takes online applications (~30 %) gets the same small application form (a text
+question, a yes/no question, one required document), so load tests can apply to them.
 """
 
 import datetime
@@ -12,11 +14,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.db.models.signals import post_delete
 
 from districts.models import District
 from programs.cache import bump_revision
-from programs.models import LifeStage, Program
+from programs.models import ApplicationForm, LifeStage, Program, Question, RequiredDocument
 from programs.signals import catalogue_changed
 
 BATCH_SIZE = 2000
@@ -93,6 +96,7 @@ class Command(BaseCommand):
                     Through(program_id=p.pk, lifestage_id=s.pk) for p in programs for s in self._stages(rng, stages)
                 ]
                 Through.objects.bulk_create(links)
+                attach_forms([p for p in programs if p.apply_online])
             bump_revision()
         total = Program.objects.filter(is_synthetic=True).count()
         self.stdout.write(
@@ -115,6 +119,10 @@ class Command(BaseCommand):
                 deleted, by_model = Program.objects.filter(is_synthetic=True).delete()
                 if deleted:
                     bump_revision()
+        except ProtectedError as error:  # applications keep their program (a load test applied to them)
+            raise CommandError(
+                f"synthetic programs have applications ({len(error.protected_objects)}): delete those first"
+            ) from error
         finally:
             post_delete.connect(catalogue_changed)
         programs = by_model.get(Program._meta.label, 0)
@@ -178,3 +186,29 @@ class Command(BaseCommand):
             start = datetime.date(2026, 1, 1) + datetime.timedelta(rng.randrange(365))
             program.window_start, program.window_end = start, start + datetime.timedelta(rng.choice([30, 90, 180]))
         return program
+
+
+def attach_forms(programs) -> None:
+    """The same small application form for each program: what a load test (benchmarks/load.py) answers and uploads."""
+    forms = ApplicationForm.objects.bulk_create(
+        [ApplicationForm(program=p, intro="벤치마크용 합성 신청서입니다.") for p in programs]
+    )
+    Question.objects.bulk_create(
+        question
+        for form in forms
+        for question in (
+            Question(form=form, order=1, key="reason", label="신청 사유", label_en="Why you apply"),
+            Question(
+                form=form,
+                order=2,
+                key="resident",
+                kind=Question.Kind.YES_NO,
+                label="광주에 살고 있습니까?",
+                label_en="Do you live in Gwangju?",
+            ),
+        )
+    )
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(form=form, order=1, name="주민등록등본", name_en="Resident registration certificate")
+        for form in forms
+    )

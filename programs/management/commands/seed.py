@@ -188,3 +188,26 @@ class Command(BaseCommand):
             self.stdout.write(f"seed --demo: {', '.join(made)} — password: {password}")
         else:
             self.stdout.write("seed --demo: demo accounts already exist (pass --password to reset them)")
+        self._demo_second_factor(users.filter(email__endswith="@demo.local", is_staff=True))
+
+    def _demo_second_factor(self, staff):
+        """The admin asks staff for an authenticator app's code: the demo staff accounts that have none get one TOTP
+        secret between them, printed once (an authenticator app, or `oathtool --totp -b SECRET`, makes the codes)."""
+        from base64 import b32encode
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp.util import random_hex
+
+        enrolled = TOTPDevice.objects.filter(user__in=staff, confirmed=True).values("user_id")
+        missing = list(staff.exclude(pk__in=enrolled))
+        if not missing:
+            return
+        key = random_hex(20)
+        TOTPDevice.objects.bulk_create(
+            [TOTPDevice(user=user, name="시연용 인증 앱", key=key, confirmed=True) for user in missing]
+        )
+        secret = b32encode(bytes.fromhex(key)).decode()
+        self.stdout.write(
+            f"seed --demo: the admin's second factor for {len(missing)} demo staff accounts — TOTP secret: {secret}"
+            f" (add it to an authenticator app, or: oathtool --totp -b {secret})"
+        )

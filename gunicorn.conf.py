@@ -1,0 +1,63 @@
+"""gunicorn's configuration for 맘편한 광주: `.venv/bin/gunicorn -c gunicorn.conf.py` from the project root.
+
+Environment (command-line flags still override each value):
+  GUNICORN_BIND        address(es) to listen on, comma-separated (default 127.0.0.1:8000: a proxy in front)
+  WEB_CONCURRENCY      worker processes (default 2 x cores + 1)
+  GUNICORN_TIMEOUT     seconds a request may take before its worker is restarted (default 30)
+  FORWARDED_ALLOW_IPS  the proxies whose X-Forwarded-Proto gunicorn believes (default 127.0.0.1,::1)
+  LOG_LEVEL            as for Django (default INFO)
+
+Sync workers, not gthread: a page is CPU-bound Python (the template engine), which threads cannot run in parallel
+under the GIL; mail goes through the task worker, so no request waits on another server; and each sync worker keeps
+exactly one database connection (CONN_MAX_AGE), so PostgreSQL sees workers x servers connections. Slow clients are
+the buffering reverse proxy's job (nginx buffers request and response bodies by default), which sync workers need.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "portal.wsgi:application"
+bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",") if b.strip()]
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # the slowest page (figures at 1,000,000 applications) ≈ 1 s
+graceful_timeout = 30  # a deploy lets requests in flight finish
+# Recycling a worker bounds any slow leak, but costs its per-process catalogue index and page cache (≈ 250 ms to
+# rebuild at 10,000 programs), so rarely: every 20,000 ± 2,000 requests, the jitter keeps workers from restarting
+# together.
+max_requests = 20000
+max_requests_jitter = 2000
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The heartbeat file on tmpfs: a container's disk-backed /tmp can stall workers into timeouts.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# gunicorn >= 25 opens a control socket at one fixed path per user; several servers on a machine (the scale-out demo,
+# benchmarks, tests) would share it. Signals (HUP, TTIN, TTOU, TERM) do the same work.
+control_socket_disable = True
+proc_name = "mompyeon-gwangju"
+
+# No access log: portal.requests (portal/logs.py) logs each request as JSON with the route, never the query string,
+# where search terms and other personal data travel.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
+# gunicorn's own lines (boot, worker timeouts) in Django's format: one JSON object a line on stderr, masked alike.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "filters": {"personal_data": {"()": "portal.logs.PersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["personal_data"],
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["console"]},
+    "loggers": {
+        # No level here: gunicorn sets it from `loglevel` (or --log-level) before applying this.
+        "gunicorn.error": {"handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+    },
+}
