@@ -18,9 +18,13 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "momgwangju.kr,testserver",
     "EMAIL_HOST": "smtp.momgwangju.invalid",  # production mails through SMTP (check --deploy refuses file mail)
     "DJANGO_SETTINGS_MODULE": "portal.settings",
+    # plain static storage: a clean checkout has no collectstatic manifest (tests/portal/test_static_files.py tests it)
+    "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
 UNSET = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "REDIS_URL",
-         "TRUST_X_FORWARDED_PROTO", "NUM_PROXIES", "EMAIL_HOST")  # fmt: skip
+         "TRUST_X_FORWARDED_PROTO", "NUM_PROXIES", "EMAIL_HOST",
+         "DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests (Playwright) in this process; never in production
+# fmt: skip
 
 
 def run(args, **extra):
