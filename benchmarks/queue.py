@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -196,10 +197,14 @@ def run(env, facts, args, log) -> list[dict]:
             if reference and reference not in body:
                 raise RuntimeError(f"{path} does not show {reference!r}: not the expected page")
             print(f"bench: wrk {path}", flush=True)
+            before = cpu_by_part(proc.pid)
             if label == "/livez":
                 result = wrk(base + path, args.duration, args.connections)
             else:
                 result = wrk_lua(base + path, lua, args.duration, args.connections)
+            spent = {part: cpu_by_part(proc.pid)[part] - seconds for part, seconds in before.items()}
+            requests = result["rps"] * args.duration
+            result.update({f"cpu_{part}_ms": round(1000 * s / requests, 2) for part, s in spent.items()})
             status, queries = facts["queries"].get(label, (200, None))
             if status != 200:
                 raise RuntimeError(f"{path}: {status} through the test client, so its queries were not counted")
@@ -207,6 +212,27 @@ def run(env, facts, args, log) -> list[dict]:
     finally:
         stop_gunicorn(proc)
     return rows
+
+
+def cpu_by_part(gunicorn_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (its session: master and workers), PostgreSQL's processes and the load
+    generator (this process's finished children: wrk), from /proc (Linux): where each request's time goes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parts = {"gunicorn": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if int(fields[3]) == gunicorn_pid:  # session id: gunicorn was started in its own session
+            parts["gunicorn"] += used
+        elif name.startswith("postgres"):
+            parts["postgres"] += used
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    parts["wrk"] = children.ru_utime + children.ru_stime
+    return parts
 
 
 def wrk_lua(url: str, lua: Path, duration: int, connections: int) -> dict:
@@ -241,13 +267,17 @@ def judge(rows: list[dict]) -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    head = f"{'page':16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% livez':>8} {'queries':>7}  target"
+    head = (
+        f"{'page':16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% livez':>8} {'queries':>7}"
+        f" {'CPU ms/request: app':>20} {'db':>5} {'wrk':>5}  target"
+    )
     print("\n" + head + "\n" + "-" * len(head))
     for r in rows:
         mark = "-" if r["meets"] is None else ("PASS" if r["meets"] else "MISS")
         print(
             f"{r['page']:16} {r['rps']:9.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['pct_of_livez']:7.1f}%"
-            f" {r['queries'] or '-':>7}  {mark} ({r['why']})"
+            f" {r['queries'] or '-':>7} {r['cpu_gunicorn_ms']:20.2f} {r['cpu_postgres_ms']:5.2f} {r['cpu_wrk_ms']:5.2f}"
+            f"  {mark} ({r['why']})"
         )
 
 

@@ -39,7 +39,11 @@ class CatalogueNav:
 
 
 def index_for(request) -> CatalogueIndex:
-    return catalogue_index(revision_for(request))
+    """The catalogue index of this request's revision, looked up once per request (a page asks for it often)."""
+    index = getattr(request, "catalogue_index", None)
+    if index is None:
+        index = request.catalogue_index = catalogue_index(revision_for(request))
+    return index
 
 
 def catalogue_nav(request) -> CatalogueNav:

@@ -23,6 +23,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from html import escape
+from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -40,7 +42,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from districts.access import applications_reviewable_by, is_administrator, is_reviewer, reviewer_district
+from districts.access import (
+    applications_in_scope,
+    applications_reviewable_by,
+    is_administrator,
+    is_reviewer,
+    reviewer_district,
+)
+from portal import compiled
+from portal.compiled import CompiledQuery
 
 from ..models import AccessRecord, Application, Program
 from ..selectors import catalogue_nav, index_for
@@ -76,14 +86,31 @@ ROW_FIELDS = (*_ROW_NAMES, "program__processing_days")
 _ROW_ATTRIBUTES = tuple(name.replace("__", "_") for name in _ROW_NAMES)
 
 
+class _Filters(NamedTuple):
+    """What the queue's filters make of its SQL; the filters' values go in as parameters (portal/compiled.py)."""
+
+    administrator: bool  # every application, or one scope (`scope`: a district's id)
+    statuses: int  # how many statuses are chosen: values status0, status1, ...
+    used: tuple[str, ...]  # the other filters in use, each a value of that name (`unassigned` has none)
+
+
+class _PageShape(NamedTuple):
+    filters: _Filters
+    keyset: bool  # after (moment, after_pk) in the page's direction
+    ascending: bool
+    limit: int
+    branch: bool  # one UNION ALL branch: only (id, submitted_at), one status
+
+
 @dataclass
 class Queue:
-    """One reading of the query string: what is asked, and the filtered (not yet paged) queryset."""
+    """One reading of the query string: what is asked, and the filters as a shape and its values."""
 
     values: dict
     statuses: list[str]
     sort: str
-    queryset: QuerySet  # in scope, filtered, every chosen status; no order, no keyset
+    filters: _Filters
+    slots: dict  # the filters' values, by name (see _filtered)
     params: list[tuple[str, str]]  # the understood filters as they came (no cursor), for links and hidden fields
     programs: list[tuple[int, str]]
     administrator: bool
@@ -93,6 +120,11 @@ class Queue:
     @property
     def query_string(self) -> str:
         return urlencode(self.params)
+
+    @property
+    def queryset(self) -> QuerySet:
+        """In scope, filtered, every chosen status; no order, no keyset."""
+        return _filtered(self.filters, SimpleNamespace(**self.slots))
 
 
 def _reviewer_or_404(request):
@@ -141,36 +173,40 @@ def queue_read(request, data) -> Queue:
         values, ignored = filters.values, filters.ignored
         known = set(filters.filters) - set(ignored) - set(QueueFilter.CURSORS)
     statuses = list(dict.fromkeys(values.get("status") or DEFAULT_STATUSES))  # each once: one branch per status
-    qs = applications_reviewable_by(user).filter(status__in=statuses)
+    if not administrator and district is None:
+        raise Http404
+    slots = {f"status{i}": status for i, status in enumerate(statuses)}
+    if not administrator:
+        slots["scope"] = district.pk  # the scope applications_reviewable_by(user) gives, as a value
     if "program" in values:
-        qs = qs.filter(program_id=int(values["program"]))
+        slots["program"] = int(values["program"])
     if "district" in values:  # administrators only: the filter does not exist for anyone else
-        qs = qs.filter(district=nav.district_by_slug[values["district"]])
+        slots["district"] = nav.district_by_slug[values["district"]].pk
     if "stage" in values:
-        linked = Program.stages.through.objects.filter(lifestage__slug=values["stage"]).values("program_id")
-        qs = qs.filter(program_id__in=linked)
+        slots["stage"] = values["stage"]
     if "submitted_from" in values:
-        qs = qs.filter(submitted_at__gte=_day_start(values["submitted_from"]))
+        slots["submitted_from"] = _day_start(values["submitted_from"])
     if "submitted_to" in values:
-        qs = qs.filter(submitted_at__lt=_day_start(values["submitted_to"] + datetime.timedelta(days=1)))
+        slots["submitted_to"] = _day_start(values["submitted_to"] + datetime.timedelta(days=1))
     if "waiting" in values:  # waiting since submission, the queue's order
-        qs = qs.filter(submitted_at__lt=timezone.now() - datetime.timedelta(days=values["waiting"]))
+        slots["waiting"] = timezone.now() - datetime.timedelta(days=values["waiting"])
     if "mine" in values:
-        qs = qs.filter(assigned_to=user)
-    if "unassigned" in values:
-        qs = qs.filter(assigned_to__isnull=True)
+        slots["mine"] = user.pk
     if "q" in values:
         q = values["q"]
         if REFERENCE.fullmatch(q.upper()):  # a reference number: the unique index, exact
-            qs = qs.filter(reference=q.upper())
+            slots["reference"] = q.upper()
         else:  # the applicant's name as submitted, by its beginning (see the README on its index)
-            qs = qs.alias(applicant_name=KT("snapshot__applicant__name")).filter(applicant_name__istartswith=q)
+            slots["name"] = q
+    used = sorted(name for name in slots if name not in ("scope",) and not name.startswith("status"))
+    filters = _Filters(administrator, len(statuses), tuple(used + (["unassigned"] if "unassigned" in values else [])))
     params = [(key, value) for key in data if key in known for value in data.getlist(key) if value != ""]
     return Queue(
         values=values,
         statuses=statuses,
         sort=values.get("sort", OLDEST),
-        queryset=qs,
+        filters=filters,
+        slots=slots,
         params=params,
         programs=programs,
         administrator=administrator,
@@ -179,64 +215,111 @@ def queue_read(request, data) -> Queue:
     )
 
 
+def _filtered(filters: _Filters, v) -> QuerySet:
+    """The queue's filters on its scope, every value read from `v` (see portal/compiled.py: nothing else may vary)."""
+    qs = applications_in_scope(None if filters.administrator else v.scope)
+    qs = qs.filter(status__in=[getattr(v, f"status{i}") for i in range(filters.statuses)])
+    used = filters.used
+    if "program" in used:
+        qs = qs.filter(program_id=v.program)
+    if "district" in used:
+        qs = qs.filter(district_id=v.district)
+    if "stage" in used:
+        linked = Program.stages.through.objects.filter(lifestage__slug=v.stage).values("program_id")
+        qs = qs.filter(program_id__in=linked)
+    if "submitted_from" in used:
+        qs = qs.filter(submitted_at__gte=v.submitted_from)
+    if "submitted_to" in used:
+        qs = qs.filter(submitted_at__lt=v.submitted_to)
+    if "waiting" in used:
+        qs = qs.filter(submitted_at__lt=v.waiting)
+    if "mine" in used:
+        qs = qs.filter(assigned_to_id=v.mine)
+    if "unassigned" in used:
+        qs = qs.filter(assigned_to__isnull=True)
+    if "reference" in used:
+        qs = qs.filter(reference=v.reference)
+    if "name" in used:  # a LIKE pattern: the ORM builds this shape every time (compiled.py)
+        qs = qs.alias(applicant_name=KT("snapshot__applicant__name")).filter(applicant_name__istartswith=v.name)
+    return qs
+
+
+def _page_query(shape: _PageShape, v) -> QuerySet:
+    qs = _filtered(shape.filters, v)
+    if shape.keyset:
+        if shape.ascending:  # (submitted_at, id) > cursor; the plain >= lets the index scan start at the cursor
+            qs = qs.filter(submitted_at__gte=v.moment).filter(Q(submitted_at__gt=v.moment) | Q(pk__gt=v.after_pk))
+        else:
+            qs = qs.filter(submitted_at__lte=v.moment).filter(Q(submitted_at__lt=v.moment) | Q(pk__lt=v.after_pk))
+    qs = qs.order_by(*(("submitted_at", "id") if shape.ascending else ("-submitted_at", "-id")))
+    if shape.branch:
+        return qs.values_list("id", "submitted_at")[: shape.limit]
+    return qs.annotate(applicant_name=KT("snapshot__applicant__name")).values_list(*ROW_FIELDS)[: shape.limit]
+
+
+def _rows_by_id_query(shape: tuple[bool, int], v) -> QuerySet:
+    ascending, count = shape
+    rows = Application.objects.filter(pk__in=[getattr(v, f"id{i}") for i in range(count)])
+    rows = rows.annotate(applicant_name=KT("snapshot__applicant__name")).values_list(*ROW_FIELDS)
+    return rows.order_by(*(("submitted_at", "id") if ascending else ("-submitted_at", "-id")))
+
+
+_PAGE = CompiledQuery(_page_query)  # each compiled once per shape, then only given values
+_ROWS_BY_ID = CompiledQuery(_rows_by_id_query)
+_COMPILED_IDS = PAGE_SIZE + 1  # longer id lists (the export) are built by the ORM as usual
+
+
 def _page(queue: Queue, *, ascending: bool, cursor=None, limit: int) -> list[tuple]:
     """The next `limit` rows after `cursor` in (submitted_at, id) order, up or down, as tuples of ROW_FIELDS (the
     program, district and assignee joined), no model instances: one query (two on PostgreSQL with several
     statuses)."""
-    qs = queue.queryset
+    slots = dict(queue.slots)
     if cursor is not None:
-        moment, pk = cursor
-        if ascending:  # (submitted_at, id) > cursor; the plain >= lets the index scan start at the cursor
-            qs = qs.filter(submitted_at__gte=moment).filter(Q(submitted_at__gt=moment) | Q(pk__gt=pk))
-        else:
-            qs = qs.filter(submitted_at__lte=moment).filter(Q(submitted_at__lt=moment) | Q(pk__lt=pk))
-    order = ("submitted_at", "id") if ascending else ("-submitted_at", "-id")
-    union = _per_status(qs, queue.statuses, order=order, limit=limit)
-    if union is not None:  # PostgreSQL, several statuses: the page's ids from one index scan per status, then
-        # its rows by id (one statement with both plans in ~1.3 ms; two, ~0.6 ms). The ids came through
-        # queue.queryset, the reviewer's scope.
-        direction = "DESC" if order[0].startswith("-") else "ASC"
-        sql, params = union
-        with connection.cursor() as db:
-            # Only Django-compiled SQL and ASC/DESC go into the text; every value is a parameter.
-            db.execute(f"{sql} ORDER BY 2 {direction}, 1 {direction} LIMIT %s", [*params, limit])
-            qs = Application.objects.filter(pk__in=[row[0] for row in db.fetchall()])
-    rows = qs.annotate(applicant_name=KT("snapshot__applicant__name")).values_list(*ROW_FIELDS)
-    return list(rows.order_by(*order)[:limit])
+        slots["moment"], slots["after_pk"] = cursor
+    shape = _PageShape(queue.filters, cursor is not None, ascending, limit, branch=False)
+    union = _per_status(queue, shape, slots)
+    if union is None:
+        return _PAGE.rows(shape, **slots)
+    # PostgreSQL, several statuses: the page's ids from one index scan per status, then its rows by id (one
+    # statement with both plans in ~1.3 ms; two, ~0.6 ms). The ids came through the reviewer's scope.
+    direction = "DESC" if not ascending else "ASC"
+    sql, params = union
+    with connection.cursor() as db:
+        # Only Django-compiled SQL and ASC/DESC go into the text; every value is a parameter.
+        compiled.execute(db, f"{sql} ORDER BY 2 {direction}, 1 {direction} LIMIT %s", [*params, limit])
+        ids = [row[0] for row in db.fetchall()]
+    if not ids:
+        return []
+    by_id = {f"id{i}": pk for i, pk in enumerate(ids)}
+    if len(ids) > _COMPILED_IDS:
+        return list(_rows_by_id_query((ascending, len(ids)), SimpleNamespace(**by_id)))
+    return _ROWS_BY_ID.rows((ascending, len(ids)), **by_id)
 
 
-_STATUS_SLOT = "\x1fqueue-status\x1f"  # stands for the status while one branch is compiled; never a real status
-
-
-def _per_status(qs: QuerySet, statuses: list[str], *, order: tuple, limit: int) -> tuple[str, list] | None:
-    """PostgreSQL, several statuses: `(SELECT id, submitted_at ... AND status = %s ORDER BY ... LIMIT n) UNION ALL
-    ...`, one branch per status, as (sql, params); None elsewhere (then `status IN (...)` is asked directly).
+def _per_status(queue: Queue, shape: _PageShape, slots: dict) -> tuple[str, list] | None:
+    """PostgreSQL, several statuses: `(SELECT id, submitted_at ... AND status IN (%s) ORDER BY ... LIMIT n) UNION
+    ALL ...`, one branch per status, as (sql, params); None elsewhere (then `status IN (...)` is asked directly).
 
     Why: with `status IN (...)` PostgreSQL reads every matching row of the (district, status, submitted_at, id)
     index and sorts them before the LIMIT (~100,000 at a million applications); one branch per status is an ordered
-    index scan that stops after `limit` rows. Only ids are selected (a branch with the joins costs ~2 ms to plan),
-    and the branch is compiled once, with a placeholder status, then repeated (Django's union() compiles every
-    branch: ~1 ms each). None also if the placeholder is not exactly once among the parameters."""
-    if len(statuses) < 2 or connection.vendor != "postgresql":
+    index scan that stops after `limit` rows. Only ids are selected (a branch with the joins costs ~2 ms to plan);
+    the branch is compiled once per shape (portal/compiled.py) and given each status in turn."""
+    if len(queue.statuses) < 2 or connection.vendor != "postgresql":
         return None
-    branch = qs.filter(status=_STATUS_SLOT).order_by(*order).values_list("id", "submitted_at")[:limit]
-    sql, params = branch.query.sql_with_params()
-    slots = [i for i, p in enumerate(params) if p == _STATUS_SLOT]
-    if len(slots) != 1:
-        return None
-    slot = slots[0]
-    union = " UNION ALL ".join(f"({sql})" for _ in statuses)
-    return union, [v for status in statuses for v in (*params[:slot], status, *params[slot + 1 :])]
+    branch = shape._replace(filters=shape.filters._replace(statuses=1), branch=True)
+    common = {name: value for name, value in slots.items() if not name.startswith("status")}
+    parts = [_PAGE.sql_with_params(branch, status0=status, **common) for status in queue.statuses]
+    return " UNION ALL ".join(f"({sql})" for sql, _params in parts), [p for _sql, params in parts for p in params]
 
 
 def _capped_count(queue: Queue, cap: int) -> int:
     """How many rows the filters match, counted up to cap + 1 only: cheap whatever the table's size. Each status is
     read in index order (without the ORDER BY, PostgreSQL may combine bitmaps of whole indexes, ~20 ms) and the
     union stops once cap + 1 rows are found."""
-    order = ("submitted_at", "id")
-    union = _per_status(queue.queryset, queue.statuses, order=order, limit=cap + 1)
+    shape = _PageShape(queue.filters, keyset=False, ascending=True, limit=cap + 1, branch=False)
+    union = _per_status(queue, shape, queue.slots)
     if union is None:
-        return queue.queryset.order_by(*order).values("pk")[: cap + 1].count()
+        return queue.queryset.order_by("submitted_at", "id").values("pk")[: cap + 1].count()
     sql, params = union
     counted = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS counted"  # noqa: S608 (the ORM's SQL)  # nosec B608
     with connection.cursor() as db:
@@ -282,6 +365,7 @@ def _rows_html(rows: list[_Row], review_url: str) -> str:
     answered = escape(_("보완 제출됨"))
     overdue = escape(_("기한 넘김"))
     days = _("%(n)d일")
+    zone = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every row
     lines = []
     for n, r in enumerate(rows, start=1):
         ref = escape(r.reference or "")
@@ -300,7 +384,7 @@ def _rows_html(rows: list[_Row], review_url: str) -> str:
             f'<th scope="row"><a href="{url}">{ref}</a></th>'
             f"<td>{escape(r.applicant_name or '')}</td><td>{escape(r.program_title or '')}</td>"
             f"<td>{escape(r.district_name or '')}</td><td>{badges}</td>"
-            f'<td class="queue-table__when">{timezone.localtime(r.submitted_at):%Y-%m-%d %H:%M}</td>'
+            f'<td class="queue-table__when">{r.submitted_at.astimezone(zone):%Y-%m-%d %H:%M}</td>'
             f"<td>{waiting}</td><td>{escape(r.assignee) or '-'}</td></tr>"
         )
     return mark_safe("\n".join(lines))  # noqa: S308 (every value above is escaped)  # nosec B308 B703
