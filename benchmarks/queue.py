@@ -8,7 +8,8 @@ Database: DATABASE_URL if set (PostgreSQL only), else `portal_queue_bench` on po
 created if missing (--fresh drops and recreates it). No other database is touched. Steps: migrate, seed,
 build_assets, collectstatic; a 서구 reviewer (bench.reviewer.seo-gu@bench.invalid, made with assignment_grant) and
 exactly --applications synthetic applications (generate_applications: its time is printed; kept between runs);
-VACUUM ANALYZE; logged-in sessions for the reviewer, one per wrk connection (a wrk Lua script rotates the cookies).
+VACUUM ANALYZE; logged-in sessions for the reviewer, one per wrk connection (a wrk Lua script rotates the cookies:
+the session's and the CSRF cookie a browser sends back).
 Then gunicorn (gunicorn.conf.py with 2 sync workers, DEBUG=0; --workers N) on a free loopback
 port, and for each URL a few warm-up fetches and `wrk --latency --timeout 10s`, the minimal view /livez first, in
 the same run:
@@ -72,6 +73,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from districts.access import applications_reviewable_by
 from portal.models import User
 from programs.models import Application
@@ -108,16 +110,16 @@ for _ in range(%(sessions)d):
     s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "portal.accounts.backends.PortalBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
-    sessions.append(s.session_key)
+    sessions.append(f"sessionid={s.session_key}; csrftoken={get_random_string(32)}")  # both, as a browser sends them
 print(json.dumps({"pages": pages, "queries": queries, "sessions": sessions, "rows": every.count(),
                   "open": open_.count()}))
 """
-LUA = """-- one session cookie per request, in turn: %(n)d logged-in sessions of the same reviewer
+LUA = """-- one browser's cookies per request, in turn: %(n)d logged-in sessions of the same reviewer
 local cookies = {%(cookies)s}
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format("GET", nil, {["Cookie"] = "sessionid=" .. cookies[(i %% #cookies) + 1]})
+  return wrk.format("GET", nil, {["Cookie"] = cookies[(i %% #cookies) + 1]})
 end
 """
 
@@ -182,7 +184,7 @@ def run(env, facts, args, log) -> list[dict]:
     cookies = ", ".join(json.dumps(key) for key in facts["sessions"])
     lua.write_text(LUA % {"n": len(facts["sessions"]), "cookies": cookies}, encoding="utf-8")
     opener = urllib.request.build_opener()
-    opener.addheaders = [("Cookie", f"sessionid={facts['sessions'][0]}")]
+    opener.addheaders = [("Cookie", facts["sessions"][0])]
     proc, rows = None, []
     try:
         proc, base = start_gunicorn(env, 600, log, workers=args.workers)

@@ -23,7 +23,6 @@ import datetime
 import logging
 import re
 import threading
-import weakref
 from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 
@@ -35,13 +34,12 @@ from django.db.models import QuerySet
 _MAX_SHAPES = 256  # per query; a shape is a handful of flags, so this bounds memory, not a working set
 _UNCOMPILABLE = object()
 _EPOCH = datetime.datetime(2, 1, 1, tzinfo=datetime.UTC)  # marker datetimes: year 2, nothing real is that old
-_MAX_STATEMENTS = 1000  # prepared per connection at most; a statement past it runs unprepared
+_MAX_STATEMENTS = 1000  # statements named per process at most; SQL past that runs unprepared
 _PLACEHOLDER = re.compile(r"%([%s])")
 logger = logging.getLogger(__name__)
 
 _statements: dict[str, tuple[str, str]] = {}  # SQL -> (its statement name, the SQL with $1, $2 ... for PREPARE)
 _statements_lock = threading.Lock()
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connection -> names prepared there
 _unpreparable: set[str] = set()
 
 
@@ -49,6 +47,16 @@ def _numbered(sql: str) -> str:
     """Django's `%s` placeholders as PostgreSQL's `$1, $2 ...` (`%%` is a literal %)."""
     numbers = iter(range(1, sql.count("%s") + 1))
     return _PLACEHOLDER.sub(lambda m: "%" if m.group(1) == "%" else f"${next(numbers)}", sql)
+
+
+def prepared_on(connection) -> set[str]:
+    """The statements prepared in this connection's server session. Kept on Django's per-thread connection object,
+    so threads never share it, and started afresh when the driver's connection is a new one (a reconnect)."""
+    driver = connection.connection
+    kept = getattr(connection, "_portal_prepared", None)
+    if kept is None or kept[0] is not driver:
+        kept = connection._portal_prepared = (driver, set())
+    return kept[1]
 
 
 def readable(sql: str) -> str:
@@ -78,11 +86,10 @@ def execute(cursor, sql: str, params: list) -> None:
     if name in _unpreparable:
         cursor.execute(sql, params)
         return
-    driver = connection.connection
-    prepared = _prepared_on.setdefault(driver, set())
+    prepared = prepared_on(connection)
     if name not in prepared:
         try:
-            with transaction.atomic(using=connection.alias), driver.cursor() as raw:
+            with transaction.atomic(using=connection.alias), connection.connection.cursor() as raw:
                 raw.execute(f"PREPARE {name} AS {numbered}")
         except (DatabaseError, connection.Database.Error):  # not expected: the SQL then runs unprepared, always
             logger.warning("compiled: statement %s could not be prepared; it runs unprepared", name, exc_info=True)

@@ -1,6 +1,6 @@
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from programs.selectors import catalogue_nav
 
@@ -12,8 +12,25 @@ def site(request):
     return {
         "nav": SimpleLazyObject(lambda: catalogue_nav(request)),
         "other_language": other,
-        "other_language_url": SimpleLazyObject(lambda: translate_url(request.get_full_path(), other)),
+        "other_language_url": SimpleLazyObject(lambda: _in_language(request, other)),
     }
+
+
+def _in_language(request, language: str) -> str:
+    """This page's URL in the other language: Django's translate_url, without resolving the path again (the request
+    was resolved already)."""
+    full_path = request.get_full_path()
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return translate_url(full_path, language)
+    _path, mark, query = full_path.partition("?")
+    with override(language):
+        try:
+            url = reverse(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name,
+                          args=match.args, kwargs=match.kwargs)  # fmt: skip
+        except NoReverseMatch:
+            return full_path
+    return url + mark + query
 
 
 def notifications_unread(request):

@@ -20,9 +20,11 @@ def session_timer(request):
     if user is None or not user.is_authenticated:
         return {"account_login_url": login_url_for(request)}
     seconds = session_seconds_left(request.session, request.session.get_expiry_age())
+    here = request.get_full_path()
     return {
+        "here": here,  # where the bar's "extend" forms come back to
         "session_seconds": seconds,
         "session_clock": f"{seconds // 60}:{seconds % 60:02d}",
         # where the countdown goes at zero: the login page, then back here
-        "session_login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}",
+        "session_login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
     }

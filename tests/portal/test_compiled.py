@@ -177,7 +177,7 @@ def test_on_postgresql_a_compiled_query_runs_prepared_again_after_a_reconnect(tr
         # (a new connection first sets itself up: its own statements)
         (query,) = [q for q in ctx.captured_queries if "portal_q" in q["sql"] or "portal_user" in q["sql"]]
         assert query["sql"].startswith("EXECUTE portal_q") and 'FROM "portal_user"' in compiled.readable(query["sql"])
-        assert query["sql"].split("(")[0].split()[1] in compiled._prepared_on[connection.connection]
+        assert query["sql"].split("(")[0].split()[1] in compiled.prepared_on(connection)
         drivers.append(connection.connection)
         connection.close()  # a new server session has no prepared statements: prepared again on first use
     assert len({id(d) for d in drivers}) == 3

@@ -83,3 +83,30 @@ def test_a_catalogue_change_replaces_the_kept_footer(client, catalogue):
     city.office_name = "광주광역시청 가족지원과 (이전)"
     city.save()  # bumps the catalogue revision (programs/signals.py)
     assert "광주광역시청 가족지원과 (이전)" in client.get(NOTIFICATIONS).content.decode()
+
+
+def test_the_kept_account_bar_gets_this_requests_path_token_and_clock(client, catalogue):
+    """The logged-in bar is kept with holes: every request fills in its own CSRF token, path and session clock."""
+    import re
+
+    client.force_login(reviewer_and_officer())
+    pages = [client.get(NOTIFICATIONS), client.get(NOTIFICATIONS + "?page=1&x=<b>")]
+    tokens = set()
+    for page, here in zip(pages, [NOTIFICATIONS, NOTIFICATIONS + "?page=1&amp;x=%3Cb%3E"], strict=True):
+        html = page.content.decode()
+        assert html.count(f'<input type="hidden" name="next" value="{here}">') == 2  # extend, in the bar and warning
+        found = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert found == {page.context["csrf_token"]}
+        tokens |= found
+        assert 'data-session-seconds="1800"' in html and '<span class="session-timer__clock">30:00</span>' in html
+        assert not re.search(r"kept[0-9a-f]{16}", html)  # no marker left unfilled
+    assert len(tokens) == 2  # each request its own masked token
+    assert "x%3D%253Cb%253E" in pages[1].content.decode()  # the login link's next= holds this path, encoded
+
+
+def test_a_hole_that_is_not_printed_as_is_is_an_error(rf, catalogue):
+    from django.template import Context, Template, TemplateSyntaxError
+
+    template = Template('{% kept "test-hole" with here %}<a href="{{ here|upper }}">x</a>{% endkept %}')
+    with pytest.raises(TemplateSyntaxError, match="not printed as is"):
+        template.render(Context({"request": rf.get("/"), "here": "/a/"}))

@@ -104,6 +104,11 @@ def test_english_pages_translate_the_interface_and_fall_back_to_korean_for_missi
 def test_language_switch_is_a_plain_link_to_the_same_page(client, catalogue):
     body = html(client.get("/programs/?stage=birth"))
     assert re.search(r'href="/en/programs/\?stage=birth"', body)
+    # a page with arguments and an encoded query, both ways (portal.context_processors._in_language)
+    body = html(client.get("/en/programs/birth-childrearing-allowance/?q=%EC%95%84%EB%8F%99&x=1"))
+    assert 'href="/programs/birth-childrearing-allowance/?q=%EC%95%84%EB%8F%99&amp;x=1" hreflang="ko"' in body
+    body = html(client.get("/districts/seo-gu/"))
+    assert 'href="/en/districts/seo-gu/" hreflang="en"' in body
 
 
 def test_pages_send_a_strict_content_security_policy_and_nothing_inline(client, catalogue):
