@@ -52,39 +52,45 @@ print(json.dumps(dict(synthetic=Program.objects.filter(is_synthetic=True).count(
 """
 
 
-def database_url(fresh: bool) -> str:
-    """DATABASE_URL if set (PostgreSQL only), else portal_bench, created here if missing (recreated if fresh)."""
+def database_url(fresh: bool, name: str = "portal_bench") -> str:
+    """DATABASE_URL if set (PostgreSQL only), else the benchmark's own database `name` on this machine's PostgreSQL,
+    created here if missing (recreated if fresh). Every benchmark (catalogue, queue, load) sets up its database so."""
     url = os.environ.get("DATABASE_URL")
     if url:
         if not url.startswith(("postgres://", "postgresql://")) or fresh:
-            sys.exit("bench: DATABASE_URL must point to PostgreSQL; --fresh only ever recreates portal_bench")
+            sys.exit(f"bench: DATABASE_URL must point to PostgreSQL; --fresh only ever recreates {name}")
         return url
-    conn = psycopg2.connect(DEFAULT_DB.rsplit("/", 1)[0] + "/postgres")  # only to create portal_bench
+    server = DEFAULT_DB.rsplit("/", 1)[0]
+    conn = psycopg2.connect(server + "/postgres")  # only to create the benchmark's database
     conn.autocommit = True
     with conn.cursor() as cur:
         if fresh:
-            cur.execute("DROP DATABASE IF EXISTS portal_bench")
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", ["portal_bench"])
+            cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cur.fetchone() is None:
-            print("bench: creating database portal_bench")
-            cur.execute("CREATE DATABASE portal_bench")
+            print(f"bench: creating database {name}")
+            cur.execute(f"CREATE DATABASE {name}")
     conn.close()
-    return DEFAULT_DB
+    return f"{server}/{name}"
 
 
-def manage(env, *args) -> str:
+def manage(env, *args, timeout=300) -> str:
     print("bench: manage.py", " ".join(a if "\n" not in a else "<script>" for a in args), flush=True)
     cmd = [sys.executable, "manage.py", *args]
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)  # noqa: S603
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
 
 
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
 def prepare(env, programs: int) -> dict:
     for command in (["migrate", "--no-input"], ["seed"], ["build_assets"], ["collectstatic", "--noinput"]):
         manage(env, *command)
-    facts = json.loads(manage(env, "shell", "-c", FACTS).strip().splitlines()[-1])
+    facts = json.loads(last_line(manage(env, "shell", "-c", FACTS)))
     if facts["synthetic"] != programs:  # exactly --programs: drop them all and generate afresh (seconds)
         print(manage(env, "generate_programs", "--delete").strip())
         if programs:
@@ -93,7 +99,7 @@ def prepare(env, programs: int) -> dict:
     conn.autocommit = True  # VACUUM cannot run inside a transaction
     conn.cursor().execute("VACUUM ANALYZE")
     conn.close()
-    return json.loads(manage(env, "shell", "-c", FACTS).strip().splitlines()[-1])
+    return json.loads(last_line(manage(env, "shell", "-c", FACTS)))
 
 
 def start_gunicorn(env, cache_seconds: int, log, workers: int | None = WORKERS) -> tuple[subprocess.Popen, str]:

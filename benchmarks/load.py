@@ -41,13 +41,20 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from catalogue import ROOT, WORKERS, start_gunicorn, stop_gunicorn  # noqa: E402 (this directory on the path)
+from catalogue import (  # noqa: E402 (this directory on the path)
+    ROOT,
+    WORKERS,
+    database_url,
+    last_line,
+    manage,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 OUT_DIR = ROOT / "var" / "bench"
 MEDIA = OUT_DIR / "load-media"
 LOCUSTFILE = Path(__file__).resolve().parent / "load_locustfile.py"
 DB_NAME = "portal_load_bench"
-DEFAULT_DB = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 DOMAIN = "@load.invalid"
 SPAWN_RATE = 50  # users started per second
 STOP_TIMEOUT = 30  # seconds a user may take to finish its request once the time is up
@@ -108,39 +115,6 @@ rows = Application.objects.filter(answers__reason__startswith=%(prefix)r).values
 print(json.dumps({"submitted": Counter(m for m, s in rows if s == "submitted"),
                   "other": Counter(s for _m, s in rows if s != "submitted")}))
 """
-
-
-def database_url(fresh: bool) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        if not url.startswith(("postgres://", "postgresql://")) or fresh:
-            sys.exit(f"bench: DATABASE_URL must point to PostgreSQL; --fresh only ever recreates {DB_NAME}")
-        return url
-    conn = psycopg2.connect(DEFAULT_DB.rsplit("/", 1)[0] + "/postgres")  # only to create the benchmark database
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        if fresh:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        if cur.fetchone() is None:
-            print(f"bench: creating database {DB_NAME}")
-            cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    return DEFAULT_DB
-
-
-def manage(env, *args, timeout=300) -> str:
-    print("bench: manage.py", " ".join(a if "\n" not in a else "<script>" for a in args), flush=True)
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def last_line(output: str) -> str:
-    return output.strip().splitlines()[-1]
 
 
 def shell(env, script: str, **values) -> str:
@@ -302,7 +276,7 @@ def main() -> int:
     run = f"load-{stamp}"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(args.fresh),
+        "DATABASE_URL": database_url(args.fresh, DB_NAME),
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1",

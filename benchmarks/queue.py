@@ -43,10 +43,19 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from catalogue import ROOT, WORKERS, ms, start_gunicorn, stop_gunicorn, wrk  # noqa: E402 (this directory on the path)
+from catalogue import (  # noqa: E402 (this directory on the path)
+    ROOT,
+    WORKERS,
+    database_url,
+    last_line,
+    manage,
+    ms,
+    start_gunicorn,
+    stop_gunicorn,
+    wrk,
+)
 
 OUT_DIR = ROOT / "var" / "bench"
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_queue_bench"
 DB_NAME = "portal_queue_bench"
 REVIEWER = "bench.reviewer.seo-gu@bench.invalid"
 DEEP_ROW = 100_000  # the deep page starts after this many rows: page 2,001 at 50 a page
@@ -122,39 +131,6 @@ request = function()
   return wrk.format("GET", nil, {["Cookie"] = cookies[(i %% #cookies) + 1]})
 end
 """
-
-
-def database_url(fresh: bool) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        if not url.startswith(("postgres://", "postgresql://")) or fresh:
-            sys.exit(f"bench: DATABASE_URL must point to PostgreSQL; --fresh only ever recreates {DB_NAME}")
-        return url
-    conn = psycopg2.connect(DEFAULT_DB.rsplit("/", 1)[0] + "/postgres")  # only to create the benchmark database
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        if fresh:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        if cur.fetchone() is None:
-            print(f"bench: creating database {DB_NAME}")
-            cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    return DEFAULT_DB
-
-
-def manage(env, *args, timeout=300) -> str:
-    print("bench: manage.py", " ".join(a if "\n" not in a else "<script>" for a in args), flush=True)
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def last_line(output: str) -> str:
-    return output.strip().splitlines()[-1]
 
 
 def prepare(env, applications: int, connections: int) -> dict:
@@ -308,7 +284,7 @@ def main() -> int:
     started, load = time.monotonic(), os.getloadavg()  # others' work on this machine skews the numbers
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(args.fresh),
+        "DATABASE_URL": database_url(args.fresh, DB_NAME),
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1,testserver",

@@ -33,8 +33,27 @@ class StaffUserFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _AdministratorsReadOnly:
+    """A record of what happened: administrators read it; nobody adds, changes or deletes it through the admin."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
     list_display = ["at", "user", "ip", "action", "subject", "application_reference", "target", "reason"]
     list_filter = ["action", StaffUserFilter]
     date_hierarchy = "at"
@@ -55,24 +74,9 @@ class AccessRecordAdmin(admin.ModelAdmin):
         # The application was destroyed at the end of its retention (purge_expired): its reference stays.
         return gettext("%(reference)s (파기됨)") % {"reference": obj.reference} if obj.reference else "—"
 
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PurgeRecord)
-class PurgeRecordAdmin(admin.ModelAdmin):
+class PurgeRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
     """What each `purge_expired --apply` destroyed (retention, 개인정보 보호법 제21조): administrators read it; the
     command alone writes it."""
 
@@ -84,21 +88,6 @@ class PurgeRecordAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in PurgeRecord._meta.fields]
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _office(request):
