@@ -1,21 +1,21 @@
 import time
 
-RENEWED_KEY = "_idle_renewed"  # when the idle clock last restarted (epoch seconds)
+RENEWED_KEY = "_idle_renewed"  # when the idle clock last restarted (epoch seconds, to the millisecond)
 RENEW_AFTER = 60  # seconds: a busy reviewer's clicks write the session at most once a minute, not on every page
 
 
 def renew_session(session, *, force: bool = False) -> None:
     """Restart the idle clock (the session is saved with a fresh expiry) if it last restarted a minute ago."""
-    now = int(time.time())
+    now = time.time()
     if force or now - session.get(RENEWED_KEY, 0) >= RENEW_AFTER:
-        session[RENEWED_KEY] = now
+        session[RENEWED_KEY] = round(now, 3)
 
 
 def session_seconds_left(session, age: int) -> int:
     """Seconds until the idle session ends, as the browser's countdown should show them after this request."""
-    renewed = session.get(RENEWED_KEY, 0)
-    elapsed = int(time.time()) - renewed
-    return age if elapsed >= RENEW_AFTER else max(age - elapsed, 0)
+    elapsed = time.time() - session.get(RENEWED_KEY, 0)  # whole seconds of it, not a difference of whole seconds:
+    # a page 0.2 s after the restart (across a second's boundary) still shows the full 30:00
+    return age if elapsed >= RENEW_AFTER else max(age - int(elapsed), 0)
 
 
 class SessionIdleMiddleware:

@@ -316,3 +316,19 @@ def test_a_stale_session_cookie_gets_no_new_session(client, catalogue):
     response = client.get("/programs/")
     assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # deleted, not replaced by a new one
     assert not Session.objects.exists()
+
+
+def test_the_clock_counts_whole_seconds_since_the_restart(monkeypatch):
+    """A page a fraction of a second after the clock restarted shows the full 30:00, even across a second's boundary
+    (a browser journey once read 29:59 right after logging in)."""
+    from portal.accounts import middleware
+
+    session = {}
+    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_000.9)
+    middleware.renew_session(session, force=True)
+    for now, left in ((1_000_001.1, 1800), (1_000_001.95, 1799), (1_000_059.8, 1742), (1_000_061, 1800)):
+        monkeypatch.setattr(middleware.time, "time", lambda now=now: now)
+        assert middleware.session_seconds_left(session, 1800) == left, now
+    session[middleware.RENEWED_KEY] = 1_000_000  # a session written before (whole seconds) still works
+    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_010.5)
+    assert middleware.session_seconds_left(session, 1800) == 1790
