@@ -174,6 +174,8 @@ def queue_read(request, data) -> Queue:
     user = request.user
     administrator = is_administrator(user)
     district = None if administrator else reviewer_district(user)
+    if not administrator and district is None:  # not a reviewer: nothing of the scope is built
+        raise Http404
     nav = catalogue_nav(request)
     scope = _scope(request, administrator, district)
     values, ignored, known = {}, [], set()
@@ -181,8 +183,6 @@ def queue_read(request, data) -> Queue:
         values, ignored = queue_filters.read(data, scope.form)
         known = set(scope.form.base_fields) - set(ignored) - set(QueueFilter.CURSORS)
     statuses = list(dict.fromkeys(values.get("status") or DEFAULT_STATUSES))  # each once: one branch per status
-    if not administrator and district is None:
-        raise Http404
     slots = {f"status{i}": status for i, status in enumerate(statuses)}
     if not administrator:
         slots["scope"] = district.pk  # the scope applications_reviewable_by(user) gives, as a value

@@ -306,6 +306,18 @@ def test_the_merged_page_equals_the_plain_ordering(rf, scene):
         assert [row[0] for row in queue_module._page(q, ascending=ascending, limit=11)] == plain
 
 
+def test_the_queue_read_refuses_a_non_reviewer_before_building_any_scope(rf, scene):
+    from django.http import Http404
+
+    from programs.selectors import index_for
+
+    request = rf.get(QUEUE, {"status": "submitted"})
+    request.user = factories.resident()
+    with pytest.raises(Http404):
+        queue_module.queue_read(request, request.GET)
+    assert not getattr(index_for(request), "queue_scopes", None)  # no program list read for somebody outside
+
+
 def test_a_capped_count_for_long_queues(seo, scene, monkeypatch):
     monkeypatch.setattr(queue_module, "COUNT_CAP", 5)
     for i in range(7):
