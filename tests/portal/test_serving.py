@@ -102,3 +102,74 @@ def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_data
     assert warning["message"].startswith("healthz: database unavailable: OperationalError")
     assert warning["request_id"] == "probe-0001"
     assert "kim@example.com" not in json.dumps(lines)
+
+
+def gunicorn(tmp_path, env_changes, *flags):
+    """gunicorn.conf.py as production runs it (DEBUG off), on a free port; the database is never reached."""
+    port, closed = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "STATICFILES_BACKEND", "LOG_LEVEL")}
+    env |= {
+        "SECRET_KEY": "test-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed}/portal",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    } | env_changes
+    env = {k: v for k, v in env.items() if v is not None}
+    err = open(tmp_path / "stderr", "w+")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *flags],
+                            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=err,
+                            start_new_session=True)  # fmt: skip
+    return proc, f"http://127.0.0.1:{port}", err
+
+
+def messages_of(err) -> list[str]:
+    err.seek(0)
+    return [json.loads(line)["message"] for line in err.read().splitlines() if line.strip()]
+
+
+def test_recycled_workers_are_forked_from_the_loaded_master_and_serve_at_once(tmp_path):
+    # max_requests recycles a worker; forked from the master that already loaded Django (preload_app), the new one
+    # does not import it again while its sibling carries the load alone
+    proc, base, err = gunicorn(tmp_path, {}, "--max-requests", "2", "--max-requests-jitter", "0")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, messages_of(err)
+            try:
+                if get(base + "/livez")[0] == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.1)
+        answered = []
+        for _ in range(8):  # every second request ends a worker's life; the next is served by its successor
+            started = time.monotonic()
+            while True:
+                try:
+                    answered.append(get(base + "/livez")[0])
+                    break
+                except OSError:  # the moment between a worker's exit and its successor's first accept
+                    assert time.monotonic() - started < 10, "no worker answered for 10 s"
+                    time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    assert answered == [200] * 8
+    booted = [m for m in messages_of(err) if m.startswith("Booting worker")]
+    assert len(booted) >= 4, booted  # the first worker and at least three successors
+
+
+def test_a_misconfigured_server_stops_in_the_master_before_any_worker_is_forked(tmp_path):
+    # the app is loaded in the master (preload_app): without SECRET_KEY gunicorn exits at once with Django's error,
+    # and no worker is ever started (without the preload each worker would boot, fail and be retried)
+    proc, _base, err = gunicorn(tmp_path, {"SECRET_KEY": None})
+    try:
+        assert proc.wait(timeout=60) != 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    err.seek(0)
+    text = err.read()
+    assert "SECRET_KEY must be set" in text
+    assert "Booting worker" not in text
