@@ -203,6 +203,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # served through the access-checked views (programs/documents.py), so the bucket stays private: no ACL header
 # (objects get the bucket's private default, which buckets with ACLs disabled require), no public URLs.
 if os.environ.get("STORAGE_S3_BUCKET"):
+    from botocore.config import Config as _S3Config
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -213,6 +215,11 @@ if os.environ.get("STORAGE_S3_BUCKET"):
             "default_acl": None,
             "querystring_auth": True,  # should a URL ever be made, it is signed and expires
             "querystring_expire": 300,
+            # An unreachable store fails within seconds (the page says so, 503), not after botocore's 60 s connect
+            # timeout, which gunicorn's 30 s request timeout would cut short with a killed worker.
+            "client_config": _S3Config(
+                connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
 WHITENOISE_USE_FINDERS = DEBUG

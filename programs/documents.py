@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import filetype
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -54,6 +55,23 @@ class DocumentDamaged(Exception):
     def __init__(self, document_pk):
         self.document_pk = document_pk
         super().__init__(f"document {document_pk} is missing or damaged")
+
+
+class StorageUnavailable(Exception):
+    """The document store cannot be reached or refuses to work (S3 down or refusing, a full or broken disk): a
+    passing condition, not the resident's mistake. Logged with the error's class only; views answer 503 and keep
+    what the person typed."""
+
+
+# What a storage backend raises when it is unreachable: the filesystem's OSError, boto's connection and S3 errors.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+def _missing(error) -> bool:
+    """A stored file that is not there (as opposed to a store that cannot be reached)."""
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey")
+    return isinstance(error, OSError)  # the filesystem: missing or unreadable, as before
 
 
 def clean_display_name(name) -> str:
@@ -215,6 +233,10 @@ def store_documents(*, application, uploads, uploaded_by, event=None) -> list[Do
                 written.append((storage, document.file.name))
                 document.save()
                 documents.append(document)
+    except STORAGE_ERRORS as error:
+        _delete_files(written)
+        logger.warning("document store unavailable while writing: %s", type(error).__name__)
+        raise StorageUnavailable from error
     except BaseException:
         _delete_files(written)
         raise
@@ -226,15 +248,19 @@ def store_documents(*, application, uploads, uploaded_by, event=None) -> list[Do
 def document_response(document, *, as_attachment=True) -> HttpResponse:
     """The stored file, after checking its SHA-256, with the resident's own file name (RFC 6266/5987).
 
-    Raises DocumentDamaged (logged with the document's pk only) when the file is missing or altered; the
-    view turns it into a clear error page. Inline display (as_attachment=False) carries a sandboxing CSP, so
-    nothing in a crafted file runs in our origin; note that Chromium then declines to show a PDF inline
-    (its viewer is not allowed in a sandbox), so offer PDFs as attachments and show images inline."""
+    Raises DocumentDamaged (logged with the document's pk only) when the file is missing or altered, and
+    StorageUnavailable when the store cannot be reached; the view turns each into a clear error page. Inline
+    display (as_attachment=False) carries a sandboxing CSP, so nothing in a crafted file runs in our origin;
+    note that Chromium then declines to show a PDF inline (its viewer is not allowed in a sandbox), so offer
+    PDFs as attachments and show images inline."""
     storage = document.file.storage
     try:
         with storage.open(document.file.name, "rb") as fh:
             content = fh.read(MAX_BYTES + 1)
-    except OSError:
+    except STORAGE_ERRORS as error:
+        if not _missing(error):
+            logger.warning("document %s: store unavailable: %s", document.pk, type(error).__name__)
+            raise StorageUnavailable from error
         logger.warning("document %s: stored file missing or unreadable", document.pk)
         raise DocumentDamaged(document.pk) from None
     if hashlib.sha256(content).hexdigest() != document.sha256:

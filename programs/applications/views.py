@@ -100,6 +100,7 @@ def apply_step(request, public_id, step):
     following = STEP_NAMES[min(index + 1, len(STEP_NAMES) - 1)]
     previous = STEP_NAMES[max(index - 1, 0)]
     context = {"application": application, "program": program, "steps": _steps(step), "step": step}
+    status = 200
 
     if step == "eligibility":
         form = forms.EligibilityForm(data, initial={"confirmed": application.eligibility_confirmed})
@@ -134,6 +135,9 @@ def apply_step(request, public_id, step):
                     messages.success(request, _("파일 %(n)d개를 올렸습니다.") % {"n": len(uploads)})
             except ValidationError as error:
                 form.add_error(None, error)
+            except files.StorageUnavailable:
+                form.add_error(None, storage_message())
+                status = 503
             else:
                 if action == "upload" or action == "save":
                     return redirect(_step_url(application, step))
@@ -159,7 +163,7 @@ def apply_step(request, public_id, step):
             "problems": services.problems_of(application),
             "eligibility": eligibility_lines(program),
         }
-    return render(request, "applications/apply_step.html", context)
+    return render(request, "applications/apply_step.html", context, status=status)
 
 
 def _verdict(request, program):
@@ -223,6 +227,24 @@ def document_download(request, public_id, document_id):
         return files.document_response(document, as_attachment=request.GET.get("view") != "1")
     except files.DocumentDamaged:
         return render(request, "applications/document_damaged.html", {"document": document}, status=409)
+    except files.StorageUnavailable:
+        return storage_unavailable(request, document)
+
+
+def storage_message() -> str:
+    """What a resident is told when the upload could not be stored (nothing of it was kept)."""
+    return _(
+        "서류 저장소에 지금 연결할 수 없어 파일을 올리지 못했습니다. 적은 내용은 그대로 있습니다. "
+        "잠시 뒤 다시 올려 주세요."
+    )
+
+
+def storage_unavailable(request, document, back_url=None):
+    """The document store is down: a passing condition, said plainly, with 503 and Retry-After."""
+    context = {"document": document, "back_url": back_url or existing_url(document.application)}
+    response = render(request, "applications/storage_unavailable.html", context, status=503)
+    response["Retry-After"] = "60"
+    return response
 
 
 @require_safe
@@ -300,6 +322,9 @@ def application_supplement(request, public_id):
             )
         except ValidationError as error:
             form.add_error("files", error)
+        except files.StorageUnavailable:
+            form.add_error("files", storage_message())
+            return _detail(request, application, supplement_form=form, status=503)
         except MoveRefused as refused:
             messages.error(request, refused.message)
             return redirect(existing_url(application))

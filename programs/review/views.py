@@ -3,6 +3,7 @@ Every view fetches through districts.access.applications_reviewable_by; each loo
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -10,6 +11,7 @@ from districts.access import applications_reviewable_by, is_administrator
 
 from .. import documents as files
 from ..applications.display import snapshot_rows
+from ..applications.views import storage_unavailable
 from ..models import AccessRecord, Application, Document
 from ..retention import retained_until
 from ..workflow import REVIEWER, MoveRefused, allowed_targets
@@ -150,3 +152,5 @@ def _serve(request, doc, *, as_attachment):
         return files.document_response(doc, as_attachment=as_attachment)
     except files.DocumentDamaged:
         return render(request, "applications/document_damaged.html", {"document": doc}, status=409)
+    except files.StorageUnavailable:
+        return storage_unavailable(request, doc, reverse("programs:review", args=[doc.application.public_id]))

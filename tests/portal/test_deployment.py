@@ -27,6 +27,7 @@ s = default_storage._wrapped
 print(json.dumps({
     "s3": isinstance(s, S3Storage), "bucket": s.bucket_name, "endpoint": s.endpoint_url, "acl": s.default_acl,
     "location": s.location, "url": s.url("applications/2026/11/abc"), "first_middleware": settings.MIDDLEWARE[0],
+    "connect_timeout": s.client_config.connect_timeout, "retries": s.client_config.retries,
 }))
 """
 
@@ -56,6 +57,8 @@ def test_storage_s3_bucket_switches_documents_to_s3_storage():
     assert url.startswith("https://objects.example.invalid/gwangju-documents/portal/applications/2026/11/abc?")
     assert "X-Amz-Credential=CITYKEYID" in url and "X-Amz-Expires=300" in url and "X-Amz-Signature=" in url
     assert probe["first_middleware"] == "portal.middleware.served_by"
+    # an unreachable store fails within seconds, well inside gunicorn's 30 s request timeout
+    assert probe["connect_timeout"] == 5 and probe["retries"] == {"max_attempts": 3, "mode": "standard"}
 
 
 def test_without_a_bucket_documents_stay_on_the_local_disk():

@@ -255,8 +255,9 @@ def test_a_storage_failure_midway_leaves_no_rows_and_no_files(settings, media, a
         "default": {"BACKEND": f"{__name__}.FailingStorage", "OPTIONS": {"fail_for": "둘째.pdf"}},
     }
     uploads = [(None, upload(PDF, "첫째.pdf")), (None, upload(PDF, "둘째.pdf")), (None, upload(PNG, "셋째.png"))]
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(docs.StorageUnavailable) as unavailable:
         docs.store_documents(application=application, uploads=uploads, uploaded_by=resident)
+    assert str(unavailable.value.__cause__) == "disk full"  # the store's own error, for the traceback
     assert not Document.objects.exists()
     assert stored_files(media) == []
 
