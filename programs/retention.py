@@ -7,7 +7,8 @@
   about a destroyed application lose their link but keep its reference as text (access_records_detach).
 - Each batch is one transaction; files are deleted from storage after it commits, through the storage API. A file
   that cannot be deleted stays queued (FileToDelete) and the next run retries it: running twice removes nothing
-  the second time. A run with `apply` leaves a PurgeRecord (counts and references: no personal data).
+  the second time. The resident's notifications about a destroyed application (status, reason) go with it.
+  A run with `apply` leaves a PurgeRecord (counts and references: no personal data).
 """
 
 import datetime
@@ -23,6 +24,9 @@ from django.db.models import Case, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portal.models import Notification
+
+from .applications.services import notification_url
 from .models import AccessRecord, Application, ApplicationEvent, Document, FileToDelete, Program, PurgeRecord
 from .models.review import access_records_detach, access_records_expire
 
@@ -110,6 +114,7 @@ class Report:
     access_records_before: datetime.datetime | None = None
     events: int = 0
     documents: int = 0
+    notifications: int = 0
     files_deleted: int = 0
     files_failed: list[str] = field(default_factory=list)  # storage names (random, nothing personal)
     files_pending_before: int = 0
@@ -174,13 +179,14 @@ def purge(
     else:
         report.access_records = AccessRecord.objects.filter(at__lt=report.access_records_before).count()
     logger.info(  # counts only: no reference, no name
-        "purge_expired %s: %d applications, %d drafts, %d events, %d documents, %d files deleted, %d files failed, "
-        "%d access records",
+        "purge_expired %s: %d applications, %d drafts, %d events, %d documents, %d notifications, %d files deleted, "
+        "%d files failed, %d access records",
         "applied" if apply else "dry run",
         report.applications,
         report.drafts,
         report.events,
         report.documents,
+        report.notifications,
         report.files_deleted,
         len(report.files_failed),
         report.access_records,
@@ -206,6 +212,9 @@ def _destroy(report: Report, shares, programs, candidates, *, drafts: bool) -> N
         pks = [pk for pk, *_ in rows]
         names = [n for n in Document.objects.filter(application_id__in=pks).values_list("file", flat=True) if n]
         access_records_detach(application_ids=pks)
+        public_ids = Application.objects.filter(pk__in=pks).values_list("public_id", flat=True)
+        told = Notification.objects.filter(url__in=[notification_url(public_id) for public_id in public_ids])
+        report.notifications += told.delete()[0]
         _, deleted = Application.objects.filter(pk__in=pks).delete()
         queued = FileToDelete.objects.bulk_create(FileToDelete(name=name) for name in names)
         report.events += deleted.get(ApplicationEvent._meta.label, 0)

@@ -192,6 +192,12 @@ STATUS_MAIL = {
 }
 
 
+def notification_url(public_id) -> str:
+    """The link of every notification about an application; purge_expired finds them by it (programs/retention.py)."""
+    with translation.override("ko"):
+        return reverse("programs:application", args=[public_id])
+
+
 def notify_status(event: ApplicationEvent) -> None:
     """Tell the applicant about a status move, with the reason, on the site and (after commit) by mail."""
     application = event.application
@@ -205,7 +211,7 @@ def notify_status(event: ApplicationEvent) -> None:
         if event.reason:
             lines.append(_("사유: %(r)s") % {"r": event.reason})
         lines.append(_("진행 상황과 이력은 '내 신청'에서 볼 수 있습니다."))
-        url = reverse("programs:application", args=[application.public_id])
+    url = notification_url(application.public_id)
     notification_send(
         user=application.applicant, title=f"{headline} ({application.reference})", body="\n".join(lines), url=url
     )

@@ -15,6 +15,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import Notification
+from programs.applications.services import notify_status
 from programs.documents import store_documents
 from programs.models import (
     AccessRecord,
@@ -124,6 +126,12 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(scene):
 
 def test_apply_destroys_expired_applications_their_files_and_old_access_records_once(scene):
     apps, logs = scene["apps"], scene["logs"]
+    # what the resident was told about an expired application goes with it; about a kept one, and the rest, stays
+    resident = apps["short approved 2y"].applicant
+    for name in ("short approved 2y", "usual approved 2y"):  # told as a decision tells them
+        notify_status(ApplicationEvent(application=apps[name], to_status=S.APPROVED, reason="소득 기준 충족"))
+    other = Notification.objects.create(user=resident, title="다른 안내", body="", url="/programs/")
+    kept_notice = Notification.objects.get(url__contains=str(apps["usual approved 2y"].public_id))
     expired_files, kept_files = stored(EXPIRED, scene), stored(KEPT, scene)
     assert len(expired_files) == 4
     out = purge("--apply")
@@ -149,8 +157,9 @@ def test_apply_destroys_expired_applications_their_files_and_old_access_records_
     assert record.events == 4 and record.command == "purge_expired --apply" and record.finished_at
     assert sorted(record.references) == sorted(apps[n].reference for n in EXPIRED)
     assert record.by_program == {scene["short"].slug: 2, scene["usual"].slug: 1}
-    assert "Applications destroyed: 3, with 4 events and 4 documents; stored files deleted: 4" in out
+    assert "Applications destroyed: 3, with 4 events, 4 documents and 1 notifications; stored files deleted: 4" in out
     assert f"purge record #{record.pk}" in out
+    assert set(Notification.objects.filter(user=resident)) == {other, kept_notice}
 
     # a second run finds nothing more
     again = purge("--apply")

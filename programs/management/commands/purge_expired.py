@@ -49,8 +49,9 @@ class Command(BaseCommand):
                 out("    " + " ".join(ref or "(no reference)" for ref in share.references))
         drafts = f" (+ {report.drafts} drafts)" if report.drafts else ""
         if apply:
-            out(f"Applications destroyed: {report.applications}{drafts}, with {report.events} events and "
-                f"{report.documents} documents; stored files deleted: {report.files_deleted}")  # fmt: skip
+            out(f"Applications destroyed: {report.applications}{drafts}, with {report.events} events, "
+                f"{report.documents} documents and {report.notifications} notifications; "
+                f"stored files deleted: {report.files_deleted}")  # fmt: skip
         else:
             out(f"Applications past their retention: {report.applications}{drafts}")
         verb = "destroyed" if apply else "past their retention"
