@@ -56,8 +56,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_database(tmp_path):
-    port, closed = free_port(), free_port()  # nothing listens on `closed`: a real refused connection
+def gunicorn(tmp_path, env_changes=None, *flags):
+    """gunicorn.conf.py as production runs it (DEBUG off, 1 worker) on a free port, with a database on a closed
+    port (nothing listens there: a real refused connection). stdout and stderr go to files in tmp_path."""
+    port, closed = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "STATICFILES_BACKEND", "LOG_LEVEL")}
     env |= {
         "SECRET_KEY": "test-only",
@@ -65,21 +67,41 @@ def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_data
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed}/portal",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
-    }
+    } | (env_changes or {})
+    env = {k: v for k, v in env.items() if v is not None}
     out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=settings.BASE_DIR,
-                            env=env, stdout=out, stderr=err, start_new_session=True)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *flags],
+                            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=err, start_new_session=True)  # fmt: skip
+    return proc, f"http://127.0.0.1:{port}", err
+
+
+def wait_for(proc, base, err) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        assert proc.poll() is None, messages_of(err)
+        try:
+            if get(base + "/livez")[0] == 200:
+                return
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+            time.sleep(0.1)
+
+
+def stop(proc) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def messages_of(err) -> list[str]:
+    err.seek(0)
+    return [json.loads(line)["message"] for line in err.read().splitlines() if line.strip()]
+
+
+def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_database(tmp_path):
+    proc, base, err = gunicorn(tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, (tmp_path / "stderr").read_text()
-            try:
-                if get(base + "/livez")[0] == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.1)
+        wait_for(proc, base, err)
         status, headers, body = get(base + "/healthz?email=kim@example.com", {"X-Request-ID": "probe-0001"})
         assert status == 503 and json.loads(body) == {"status": "error", "database": "unavailable"}
         assert headers["X-Request-ID"] == "probe-0001" and "no-store" in headers["Cache-Control"]
@@ -89,10 +111,9 @@ def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_data
             opener.open(base + "/programs/", timeout=5)
         assert redirected.value.code == 301 and redirected.value.headers["Location"].startswith("https://")
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    out.seek(0), err.seek(0)
-    assert out.read() == ""  # gunicorn's access log (stdout) is off
+        stop(proc)
+    assert (tmp_path / "stdout").read_text() == ""  # gunicorn's access log (stdout) is off
+    err.seek(0)
     lines = [json.loads(line) for line in err.read().splitlines() if line.strip()]  # every line is JSON
     messages = {(line["logger"], line["message"]) for line in lines}
     assert ("gunicorn.error", "Using worker: sync") in messages
@@ -104,45 +125,13 @@ def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_data
     assert "kim@example.com" not in json.dumps(lines)
 
 
-def gunicorn(tmp_path, env_changes, *flags):
-    """gunicorn.conf.py as production runs it (DEBUG off), on a free port; the database is never reached."""
-    port, closed = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "STATICFILES_BACKEND", "LOG_LEVEL")}
-    env |= {
-        "SECRET_KEY": "test-only",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed}/portal",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    } | env_changes
-    env = {k: v for k, v in env.items() if v is not None}
-    err = open(tmp_path / "stderr", "w+")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *flags],
-                            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=err,
-                            start_new_session=True)  # fmt: skip
-    return proc, f"http://127.0.0.1:{port}", err
-
-
-def messages_of(err) -> list[str]:
-    err.seek(0)
-    return [json.loads(line)["message"] for line in err.read().splitlines() if line.strip()]
-
-
 def test_recycled_workers_are_forked_from_the_loaded_master_and_serve_at_once(tmp_path):
     # max_requests recycles a worker; forked from the master that already loaded Django (preload_app), the new one
     # does not import it again while its sibling carries the load alone
     proc, base, err = gunicorn(tmp_path, {}, "--max-requests", "2", "--max-requests-jitter", "0")
+    answered = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, messages_of(err)
-            try:
-                if get(base + "/livez")[0] == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.1)
-        answered = []
+        wait_for(proc, base, err)
         for _ in range(8):  # every second request ends a worker's life; the next is served by its successor
             started = time.monotonic()
             while True:
@@ -153,8 +142,7 @@ def test_recycled_workers_are_forked_from_the_loaded_master_and_serve_at_once(tm
                     assert time.monotonic() - started < 10, "no worker answered for 10 s"
                     time.sleep(0.05)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop(proc)
     assert answered == [200] * 8
     booted = [m for m in messages_of(err) if m.startswith("Booting worker")]
     assert len(booted) >= 4, booted  # the first worker and at least three successors
@@ -167,8 +155,7 @@ def test_a_misconfigured_server_stops_in_the_master_before_any_worker_is_forked(
     try:
         assert proc.wait(timeout=60) != 0
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop(proc)
     err.seek(0)
     text = err.read()
     assert "SECRET_KEY must be set" in text
