@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal.mail import email_on_commit
 from portal.models import User
 
-from .tokens import VERIFY_MAX_AGE, TokenInvalid, verification_read, verification_token
+from .tokens import VERIFY_MAX_AGE, TokenInvalid, token_matches, verification_read, verification_token
 
 DELETED_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
 
@@ -59,9 +59,9 @@ def verification_send(user) -> None:
 
 def verification_check(token: str) -> User:
     """The account a verification token names, without changing anything. Raises TokenExpired / TokenInvalid."""
-    pk, email = verification_read(token)
-    user = User.objects.filter(pk=pk, email=email, is_active=True).first()
-    if user is None:
+    pk, digest = verification_read(token)
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not token_matches(user, digest):  # the address changed since (or the account was anonymised)
         raise TokenInvalid
     return user
 

@@ -1,5 +1,6 @@
 """Resident accounts: sign-up, email verification, login and logout, passwords, the profile and the idle session."""
 
+import json
 import re
 import time
 
@@ -127,7 +128,8 @@ class FourDaysAgo(signing.TimestampSigner):
 
 
 def test_an_expired_link_is_refused_and_offers_a_new_one(client, resident):
-    token = FourDaysAgo(salt=tokens.SALT).sign_object({"u": resident.pk, "e": resident.email}, compress=True)
+    payload = {"u": resident.pk, "h": tokens.address_digest(resident.email)}
+    token = FourDaysAgo(salt=tokens.SALT).sign_object(payload, compress=True)
     path = reverse("accounts:verify", args=[token])
     page = client.get(path)
     assert page.status_code == 200 and "유효 기간(3일)이 지났어요" in page.content.decode()
@@ -135,6 +137,20 @@ def test_an_expired_link_is_refused_and_offers_a_new_one(client, resident):
     client.post(path)
     resident.refresh_from_db()
     assert resident.email_verified_at is None
+
+
+def test_the_link_does_not_carry_the_address(client, resident):
+    token = tokens.verification_token(resident)
+    payload = signing.loads(token, salt=tokens.SALT)  # signed, not encrypted: anyone with the link can read this
+    assert resident.email not in json.dumps(payload) and set(payload) == {"u", "h"}
+    assert client.post(reverse("accounts:verify", args=[token])).status_code == 302
+
+
+def test_a_link_mailed_before_digests_still_works_for_its_three_days(client, resident):
+    token = signing.dumps({"u": resident.pk, "e": resident.email}, salt=tokens.SALT, compress=True)
+    assert client.post(reverse("accounts:verify", args=[token])).status_code == 302
+    resident.refresh_from_db()
+    assert resident.email_verified_at is not None
 
 
 def test_a_tampered_link_or_another_address_is_refused(client, resident):
