@@ -137,7 +137,7 @@ def apply_step(request, public_id, step):
                 form.add_error(None, error)
             except files.StorageUnavailable:
                 form.add_error(None, storage_message())
-                status = 503
+                context["store_down"], status = True, 503  # not the resident's mistake: the summary says so
             else:
                 if action == "upload" or action == "save":
                     return redirect(_step_url(application, step))
@@ -253,10 +253,11 @@ def my_applications(request):
     return render(request, "applications/application_list.html", {"page": page})
 
 
-def _detail(request, application, supplement_form=None, status=200):
+def _detail(request, application, supplement_form=None, status=200, store_down=False):
     if supplement_form is None and application.status == Application.Status.SUPPLEMENT_REQUESTED:
         supplement_form = forms.SupplementForm()
     context = {
+        "store_down": store_down,
         "application": application,
         "program": application.program,
         "events": selectors.timeline(application),
@@ -324,7 +325,7 @@ def application_supplement(request, public_id):
             form.add_error("files", error)
         except files.StorageUnavailable:
             form.add_error("files", storage_message())
-            return _detail(request, application, supplement_form=form, status=503)
+            return _detail(request, application, supplement_form=form, status=503, store_down=True)
         except MoveRefused as refused:
             messages.error(request, refused.message)
             return redirect(existing_url(application))

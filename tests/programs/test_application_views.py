@@ -358,6 +358,7 @@ def test_an_upload_while_the_store_is_down_is_refused_plainly_and_keeps_nothing(
     response = fill(client, application)
     assert response.status_code == 503
     assert "서류 저장소에 지금 연결할 수 없어" in response.text and "다시 올려 주세요" in response.text
+    assert "파일을 올리지 못했습니다</h2>" in response.text and "입력한 내용을 확인해 주세요" not in response.text
     application.refresh_from_db()
     assert application.status == S.DRAFT and not Document.objects.exists()
     assert application.answers == {"child_birth_date": "2026-10-01", "birth_order": 2}  # what was typed is kept
@@ -377,6 +378,7 @@ def test_a_supplement_while_the_store_is_down_keeps_the_request_open(client, res
     url = reverse("programs:application_supplement", args=[application.public_id])
     response = client.post(url, {"note": "올립니다", "files": [factories.upload("좋은.pdf")]})
     assert response.status_code == 503 and "서류 저장소에 지금 연결할 수 없어" in response.text
+    assert "파일을 올리지 못했습니다</h2>" in response.text
     application.refresh_from_db()
     assert application.status == S.SUPPLEMENT_REQUESTED and application.documents.count() == 1
     assert ApplicationEvent.objects.count() == events  # no "documents added" event, no move
