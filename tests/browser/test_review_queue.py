@@ -87,6 +87,10 @@ def test_the_queue_at_375_and_1280_px_filtered_paged_and_taken_without_javascrip
                 " return [document.documentElement.scrollWidth, w.scrollWidth, w.clientWidth]; }"
             )
             assert sizes[0] <= width and sizes[1] > sizes[2], sizes
+            # ...with each row on one line: a wrapped cell made every row 127 px tall, two screens for ten rows
+            tallest = page.evaluate("() => Math.max(...[...document.querySelectorAll('.queue-table tbody tr')]"
+                                    ".map(r => r.getBoundingClientRect().height))")  # fmt: skip
+            assert tallest < 80, tallest
         if os.environ.get("SHOTS_DIR"):
             page.screenshot(path=f"{os.environ['SHOTS_DIR']}/queue-{width}.png", full_page=True)
             page.screenshot(path=f"{os.environ['SHOTS_DIR']}/queue-{width}-top.png")
