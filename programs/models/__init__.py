@@ -3,6 +3,7 @@
 from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
 from .forms import ApplicationForm, Question, RequiredDocument
+from .news import NewsAnnouncement
 from .retention import FileToDelete, PurgeRecord
 from .review import AccessRecord, ReasonTemplate
 
@@ -16,6 +17,7 @@ __all__ = [
     "Document",
     "FileToDelete",
     "LifeStage",
+    "NewsAnnouncement",
     "Program",
     "ProgramQuerySet",
     "PurgeRecord",
