@@ -98,7 +98,10 @@ def test_a_backup_restores_into_a_fresh_database_with_every_application_and_file
         restore(out, url, media)
     (out / backup.FILES).write_bytes(good)
 
-    assert "restore verified: 3 applications" in restore(out, url, media)
+    restored = restore(out, url, media)
+    assert "restore verified: 3 applications" in restored
+    # what purge_expired destroyed after the backup was made must not come back with it
+    assert "before serving it:" in restored and "manage.py purge_expired --apply (this backup was made 20" in restored
     # Checked here too, independently of the command: every application and every file with its checksum.
     with server(name) as db, db.cursor() as cursor:
         cursor.execute("SELECT reference, status FROM programs_application ORDER BY reference")

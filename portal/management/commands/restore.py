@@ -85,6 +85,13 @@ class Command(BaseCommand):
                 f"{len(counts)} tables match"
             )
         )
+        # A backup holds what purge_expired has destroyed since it was made: before serving it, destroy that again.
+        made = manifest.get("created_at", "on an unknown date")
+        self.stdout.write(
+            "before serving it: DATABASE_URL=<the restored database> MEDIA_ROOT=<the restored files> "
+            f"manage.py purge_expired --apply (this backup was made {made}; what has outlived its retention since "
+            "must not return)"
+        )
 
     @staticmethod
     def _connect(target: dict):
