@@ -117,6 +117,8 @@ def test_gunicorn_with_the_config_file_logs_json_and_reports_an_unreachable_data
     lines = [json.loads(line) for line in err.read().splitlines() if line.strip()]  # every line is JSON
     messages = {(line["logger"], line["message"]) for line in lines}
     assert ("gunicorn.error", "Using worker: sync") in messages
+    # the master could not build the catalogue index for its workers: said, and the server came up all the same
+    assert ("gunicorn.error", "catalogue index not built before the fork: OperationalError") in messages
     [probe] = [line for line in lines if line.get("request_id") == "probe-0001" and line["logger"] == "portal.requests"]
     assert probe["path"] == "/healthz" and probe["status"] == 503
     [warning] = [line for line in lines if line["logger"] == "portal.views"]
@@ -160,3 +162,18 @@ def test_a_misconfigured_server_stops_in_the_master_before_any_worker_is_forked(
     text = err.read()
     assert "SECRET_KEY must be set" in text
     assert "Booting worker" not in text
+
+
+@pytest.mark.django_db
+def test_the_master_builds_the_catalogue_index_its_workers_are_forked_with(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("gunicorn reaches the test database only on PostgreSQL (SQLite's is in memory)")
+    settings_dict = connection.settings_dict
+    url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    proc, base, err = gunicorn(tmp_path, {"DATABASE_URL": url})
+    try:
+        wait_for(proc, base, err)
+    finally:
+        stop(proc)
+    built = [m for m in messages_of(err) if m.startswith("catalogue index built before the fork: revision ")]
+    assert len(built) == 1, messages_of(err)
