@@ -3,6 +3,8 @@
 - the access log (개인정보 접속기록): administrators alone list, filter and search it, read-only — nobody adds,
   changes or deletes a record here (the model refuses it anyway: programs/models/review.py);
 - the purge records (파기 기록): what each retention run destroyed, read-only, for administrators;
+- the news mail's announcements (새 사업 소식): which program was mailed when and to how many, read-only, for
+  administrators (send_news_mail alone writes them);
 - the reason templates (사유 문구): a district reviewer keeps their own office's (its district set to theirs, not
   editable); administrators keep every office's.
 """
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.access import is_administrator, reviewer_district
 from portal.models import User
 
-from .models import AccessRecord, PurgeRecord, ReasonTemplate
+from .models import AccessRecord, NewsAnnouncement, PurgeRecord, ReasonTemplate
 
 
 class StaffUserFilter(admin.SimpleListFilter):
@@ -88,6 +90,19 @@ class PurgeRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in PurgeRecord._meta.fields]
+
+
+@admin.register(NewsAnnouncement)
+class NewsAnnouncementAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
+    list_display = ["at", "program", "recipients", "baseline"]
+    list_filter = ["baseline"]
+    date_hierarchy = "at"
+    search_fields = ["program__title", "program__slug"]
+    list_select_related = ["program"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in NewsAnnouncement._meta.fields]
 
 
 def _office(request):

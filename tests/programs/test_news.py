@@ -25,7 +25,7 @@ def run(*args) -> str:
 @pytest.fixture
 def scene(db, django_capture_on_commit_callbacks):
     city, seo, dong = factories.city(), factories.district(), factories.district("dong-gu", "동구")
-    existing = factories.program(provider=seo, title="이미 있던 사업")
+    existing = factories.program(provider=seo, title="원래 있던 사업")
     people = {
         "seo": factories.resident("seo@example.com", district=seo),
         "dong": factories.resident("dong@example.com", district=dong),
@@ -118,3 +118,27 @@ def test_the_mail_names_each_program_with_its_office_and_link(db, settings):
     assert body.endswith("https://mom.gwangju.go.kr/me/#consents")
     program.window_start, program.window_end = datetime.date(2027, 1, 4), datetime.date(2027, 2, 26)
     assert "  신청 기간: 2027. 1. 4. ~ 2027. 2. 26.\n" in news_mail([program])[1]
+
+
+def test_administrators_read_the_announcements_and_nobody_edits_them(scene, client, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    from districts.access import ADMINISTRATORS
+    from districts.roles import role_group
+
+    mailed(django_capture_on_commit_callbacks)
+    factories.program(provider=scene["city"], title="광주 새 사업")
+    mailed(django_capture_on_commit_callbacks)
+    administrator = get_user_model().objects.create_user("admin.news@test.local", password="pw-2026", is_staff=True)
+    administrator.groups.add(role_group(ADMINISTRATORS))
+    factories.staff_login(client, administrator)
+    listing = client.get("/admin/programs/newsannouncement/", {"q": "광주 새"})
+    assert listing.status_code == 200 and "광주 새 사업" in listing.text and "원래 있던 사업" not in listing.text
+    announcement = NewsAnnouncement.objects.get(program__title="광주 새 사업")
+    assert announcement.recipients == 3
+    one = f"/admin/programs/newsannouncement/{announcement.pk}"
+    assert client.post(f"{one}/change/", {"recipients": "0"}).status_code == 403
+    assert client.post(f"{one}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/programs/newsannouncement/add/").status_code == 403
+    announcement.refresh_from_db()
+    assert announcement.recipients == 3
