@@ -94,6 +94,7 @@ ITEM_BY_KEY = {item.key: item for item in ITEMS}
 REQUIRED = tuple(item.key for item in ITEMS if item.required)
 OPTIONAL = tuple(item.key for item in ITEMS if not item.required)
 HOUSEHOLD_REUSE = "household_reuse"
+NEWS_MAIL = "news_mail"  # programs/news.py mails those who grant it
 
 
 def consents_of(user) -> dict:

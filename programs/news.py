@@ -22,14 +22,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.consent import NEWS_MAIL
 from portal.consent import VERSION as CONSENT_VERSION
 from portal.mail import email_on_commit
 from portal.models import Consent, User
 
 from .models import NewsAnnouncement, Program
 from .presentation import window_text
-
-NEWS_MAIL = "news_mail"
 
 
 @dataclass
