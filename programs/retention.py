@@ -212,8 +212,10 @@ def _destroy(report: Report, shares, programs, candidates, *, drafts: bool) -> N
         pks = [pk for pk, *_ in rows]
         names = [n for n in Document.objects.filter(application_id__in=pks).values_list("file", flat=True) if n]
         access_records_detach(application_ids=pks)
-        public_ids = Application.objects.filter(pk__in=pks).values_list("public_id", flat=True)
-        told = Notification.objects.filter(url__in=[notification_url(public_id) for public_id in public_ids])
+        whose = list(Application.objects.filter(pk__in=pks).values_list("applicant_id", "public_id"))
+        told = Notification.objects.filter(  # by applicant first: the (user, read_at) index, not a scan of every url
+            user_id__in={user_id for user_id, _ in whose}, url__in=[notification_url(p) for _, p in whose]
+        )
         report.notifications += told.delete()[0]
         _, deleted = Application.objects.filter(pk__in=pks).delete()
         queued = FileToDelete.objects.bulk_create(FileToDelete(name=name) for name in names)
