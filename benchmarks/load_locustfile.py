@@ -17,6 +17,8 @@ What benchmarks/load.py passes in the environment:
                   can miss the last ones)
   LOAD_BROWSERS, LOAD_APPLICANTS   how many of each (200 and 20)
   LOAD_WAIT       seconds between two pages, "1,3" (a test makes it "0,0")
+  LOAD_LINGER     seconds the browsing residents go on once the last application is done (0; a test with one
+                  quick applicant gives the one browsing resident time to reach every kind of page)
 """
 
 import json
@@ -33,6 +35,7 @@ FACTS = json.loads(Path(os.environ["LOAD_FACTS"]).read_text(encoding="utf-8"))
 PASSWORD = os.environ["LOAD_PASSWORD"]
 RECORD = Path(os.environ["LOAD_RECORD"])
 WAIT = between(*(float(s) for s in os.environ.get("LOAD_WAIT", "1,3").split(",")))
+LINGER = float(os.environ.get("LOAD_LINGER", "0"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOCUMENT_FIELD = re.compile(r'name="(doc_\d+)"')
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -108,7 +111,8 @@ class Applying(HttpUser):
             global _finished
             _finished += 1
             if _finished == Applying.fixed_count:
-                gevent.spawn(self.environment.runner.quit)  # not from this greenlet: quitting stops it first
+                # not from this greenlet: quitting stops it first
+                gevent.spawn_later(LINGER, self.environment.runner.quit)
             raise StopUser
         slug = self.programs.pop()
         start = self.send("GET", f"/programs/{slug}/apply/", "apply: start")

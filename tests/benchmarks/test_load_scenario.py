@@ -59,6 +59,7 @@ def test_one_resident_browses_and_one_applies_twice_and_each_application_is_stor
         "LOAD_BROWSERS": "1",
         "LOAD_APPLICANTS": "1",
         "LOAD_WAIT": "0,0",
+        "LOAD_LINGER": "3",  # the applicant is done in about a second: the browser's random pages need longer
     }
     command = [
         sys.executable, "-m", "locust", "-f", str(BENCHMARKS / "load_locustfile.py"), "--headless",
