@@ -11,7 +11,8 @@ created if missing (--fresh drops and recreates it). No other database is touche
   1. migrate, seed, build_assets, collectstatic;
   2. the applying residents' accounts, `load.resident.<n>@load.invalid` (email verified, required consent given, a
      password set for this run), and the removal of what they submitted in an earlier run (so each run starts alike);
-  3. exactly --programs synthetic programs (generate_programs: those taking online applications get a form) and
+  3. exactly --programs synthetic programs (generate_programs: those taking online applications get an ordinary
+     form, not a demonstration one, which DEBUG off keeps closed; the seed opens no online application) and
      --applications synthetic applications with their events (generate_applications), made again only when the
      numbers differ, timed (the issue's target: both in under 5 minutes); VACUUM ANALYZE;
   4. gunicorn (gunicorn.conf.py, 2 sync workers, DEBUG=0, plain http on loopback: SECURE_SSL_REDIRECT=0) on a free

@@ -5,8 +5,9 @@ Run from the project root: `./run scaleout` (or .venv/bin/python benchmarks/scal
 
 What it starts (and stops again, also on Ctrl+C, an error or its 3-minute limit):
   PostgreSQL     database portal_scaleout on postgres://postgres@127.0.0.1:5432 (--postgres), dropped and created
-                 afresh each run; migrated, seeded with the demo accounts (a random password), static files
-                 collected (DEBUG=0, the production storage)
+                 afresh each run; migrated, seeded with the demo accounts (a random password), the form of
+                 the program it applies to made an ordinary one (the seed's are demonstration forms, closed with
+                 DEBUG off), static files collected (DEBUG=0, the production storage)
   documents      one MEDIA_ROOT directory that both app servers share, under var/scaleout/: the stand-in for the
                  S3-compatible bucket a city would use (STORAGE_S3_BUCKET, see the README)
   SMTP           an aiosmtpd server in this process on a loopback port, recording every message
@@ -63,6 +64,13 @@ DB_NAME = "portal_scaleout"
 TIME_LIMIT = 180  # seconds, everything included
 RESIDENT, RESIDENT_NAME = "resident@demo.local", "김광주"
 PROGRAM = "birth-childrearing-allowance"  # the seed's program with an online form (two questions, one document)
+# The seed's forms are demonstration forms (programs/models/forms.py): seed --demo opens them, but the app servers
+# run with DEBUG off, where a demonstration form answers 404. In this run's own throwaway database the one the
+# checks apply to becomes an ordinary form.
+ORDINARY_FORM = (
+    "from programs.models import ApplicationForm; "
+    f"print(ApplicationForm.objects.filter(program__slug={PROGRAM!r}).update(demonstration=False))"
+)
 # nginx must take any request the portal takes: one document field holds up to MAX_FILES (10) files of at most
 # MAX_BYTES (10 MB) each (programs/applications/forms.py, programs/documents.py), plus the form around them.
 UPLOAD_LIMIT_MB = 10 * 10 + 1
@@ -590,6 +598,8 @@ def main() -> int:
         for command in (["migrate", "--no-input"], ["seed", "--demo", "--password", password]):
             manage(setup_env, *command)
             log(f"manage.py {command[0]} done ({time.monotonic() - started:.0f} s)")
+        if manage(setup_env, "shell", "-c", ORDINARY_FORM).strip() != "1":
+            raise Failed(f"{PROGRAM} has no application form: the seed changed")
         procs.finish("collectstatic", collect, timeout=150)
         log(f"manage.py collectstatic done ({time.monotonic() - started:.0f} s)")
 

@@ -7,7 +7,9 @@ Run from the project root: `./run scan` (or `.venv/bin/python benchmarks/scan.py
 2. Its own database, made afresh each run (the scanners sign up accounts and leave drafts): portal_scan on the
    PostgreSQL server at 127.0.0.1:5432, or with --sqlite var/scan/db.sqlite3. VAR_DIR=var/scan, so media, mail and
    static files stay there too; DATABASE_URL from the environment is ignored. migrate, seed --demo --password
-   SCAN_PASSWORD (the demo accounts need DEBUG for that one command), build_assets, collectstatic.
+   SCAN_PASSWORD (the demo accounts need DEBUG for that one command), the seed's demonstration application forms
+   made ordinary ones (with DEBUG off they would answer 404 and the wizard go unscanned), build_assets,
+   collectstatic.
 3. gunicorn on a free loopback port with production settings (DEBUG=0, a random SECRET_KEY, the HTTPS redirect,
    HSTS and Secure cookies as deployed), over HTTPS with a self-signed certificate made for this run, so the scanners
    see the headers and cookies production sends. The per-address rate limits and the API throttle are raised:
@@ -152,6 +154,10 @@ def prepare(env) -> dict:
     setup = {**env, "DEBUG": "1"}  # seed --demo refuses to run without DEBUG: the demo accounts are for this only
     manage(setup, "migrate", "--no-input")
     manage(setup, "seed", "--demo", "--password", SCAN_PASSWORD)
+    # seed --demo opens the seed's demonstration forms, which answer 404 with DEBUG off (programs/models/forms.py):
+    # in this run's own throwaway database they become ordinary forms, so the scanners reach the application wizard.
+    ordinary = "from programs.models import ApplicationForm; ApplicationForm.objects.update(demonstration=False)"
+    manage(setup, "shell", "-c", ordinary)
     manage(setup, "build_assets")
     manage(env, "collectstatic", "--no-input")
     rates = "from django.conf import settings; print(*getattr(settings, 'RATE_LIMITS', {}))"

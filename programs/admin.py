@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from districts.access import is_administrator, officer_district, programs_editable_by
 
 from . import services
-from .models import LifeStage, Program
+from .models import Amount, LifeStage, Program, Rule, RuleCase, Source
 
 
 class AdministratorsOnly:
@@ -174,9 +174,95 @@ class NotVerifiedFor180Days(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Where facts come from. Any officer may record a source and read all of them (a city press release is every
+    district's source); changing or deleting one, which every fact citing it shares, is for administrators."""
+
+    list_display = ["title", "issuer", "kind", "published_on", "url", "document_number"]
+    list_filter = ["kind", "issuer"]
+    search_fields = ["title", "issuer", "url", "document_number", "key"]
+
+    def _staff(self, request):
+        return is_administrator(request.user) or officer_district(request.user) is not None
+
+    def has_module_permission(self, request):
+        return self._staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_add_permission(self, request):
+        return self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user) or (obj is None and self._staff(request))
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+def may_edit_program(request, obj=None) -> bool:
+    if is_administrator(request.user):
+        return True
+    if officer_district(request.user) is None:
+        return False
+    return obj is None or obj.provider_id == officer_district(request.user).pk
+
+
+class FollowsTheProgram:
+    """A program's rules, amounts and cases are edited by whoever may edit the program."""
+
+    def _may(self, request, obj):
+        return may_edit_program(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+
+FACT_FIELDS = ["valid_from", "valid_until", "source", "quote"]
+
+
+class RuleInline(FollowsTheProgram, admin.StackedInline):
+    model = Rule
+    extra = 0
+    fields = [("key", "low", "high"), ("choice", "percent"), ("text", "text_en"), ("valid_from", "valid_until"),
+              "source", "quote"]  # fmt: skip
+    autocomplete_fields = ["source"]
+    verbose_name_plural = _("지원 조건 (출처와 적용 기간별)")
+
+
+class AmountInline(FollowsTheProgram, admin.StackedInline):
+    model = Amount
+    extra = 0
+    fields = [("lump_sum", "per_payment", "frequency", "payments", "cap", "unit"),
+              ("birth_order_from", "birth_order_to", "pays_household"), ("text", "text_en"),
+              ("valid_from", "valid_until"), "source", "quote"]  # fmt: skip
+    autocomplete_fields = ["source"]
+    verbose_name_plural = _("지원 금액 (출처와 적용 기간별)")
+
+
+class RuleCaseInline(FollowsTheProgram, admin.StackedInline):
+    model = RuleCase
+    extra = 0
+    fields = ["name", ("on_date", "expected", "expected_total"), "household", "cites"]
+    verbose_name_plural = _("규칙 시험 사례 (게시할 때 모두 통과해야 합니다)")
+
+
 @admin.register(Program)
 class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = ProgramForm
+    inlines = [RuleInline, AmountInline, RuleCaseInline]
+    autocomplete_fields = ["window_source", "status_source"]
     resource_classes = [ProgramResource]
     change_form_template = "admin/programs/program/change_form.html"
     list_display = ["title", "provider", "kind", "operating_status", "publication", "has_draft", "last_verified"]
@@ -195,11 +281,7 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return programs_editable_by(request.user).select_related("provider")
 
     def _may_edit(self, request, obj=None):
-        if is_administrator(request.user):
-            return True
-        if officer_district(request.user) is None:
-            return False
-        return obj is None or obj.provider_id == officer_district(request.user).pk
+        return may_edit_program(request, obj)
 
     def has_module_permission(self, request):
         return self._may_edit(request)
@@ -288,10 +370,18 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_program_draft", False):
-            return  # the stages, like the other fields, wait in the draft
+            # The stages, like the other fields, wait in the draft. Rules, amounts and cases are dated records saved
+            # at once: a change residents should not see yet is entered with a later 적용 시작일.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
         super().save_related(request, form, formsets, change)
         if "_publish" in request.POST:
-            services.program_publish(program=form.instance, by=request.user)
+            try:
+                with transaction.atomic():  # refused: the edits are kept (saved as they are), not published
+                    services.program_publish(program=form.instance, by=request.user)
+            except ValidationError as refused:
+                request._publish_refused = refused.messages
 
     def response_change(self, request, obj):
         if "_save_draft" in request.POST:
@@ -299,12 +389,22 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                               messages.SUCCESS)  # fmt: skip
             return HttpResponseRedirect(request.path)
         if "_publish" in request.POST:
-            self.message_user(request, gettext("게시했습니다. 주민에게 바로 보입니다."), messages.SUCCESS)
+            self._publish_message(request)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
+    def _publish_message(self, request):
+        refused = getattr(request, "_publish_refused", None)
+        if refused:
+            text = gettext("저장했지만 게시하지 않았습니다: ") + " / ".join(refused)
+            self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(request, gettext("게시했습니다. 주민에게 바로 보입니다."), messages.SUCCESS)
+
     def response_add(self, request, obj, post_url_continue=None):
         if "_save_draft" in request.POST or "_publish" in request.POST:
+            if "_publish" in request.POST:
+                self._publish_message(request)
             return HttpResponseRedirect(reverse("admin:programs_program_change", args=[obj.pk]))
         return super().response_add(request, obj, post_url_continue)
 

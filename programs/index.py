@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from districts.models import District
 
-from .models import LifeStage, Program
+from .models import Amount, LifeStage, Program, Rule
+from .terms import Terms
 
 AGES = range(0, 19)  # child's age in whole years, as the age facet offers it
 BIRTH_ORDERS = range(1, 11)
@@ -26,7 +27,11 @@ SEARCH_FIELDS = ("title", "title_en", "summary", "summary_en", "body", "body_en"
 # What a list card shows: kept in the index, so a list page needs no program query at all.
 CARD_FIELDS = (
     "pk", "slug", "title", "title_en", "summary", "summary_en", "provider_id", "kind", "operating_status",
-    "window_end", "benefit_amount", "benefit_unit", "benefit_max",
+    "window_end", "rules_year",
+)  # fmt: skip
+TERMS_FIELDS = (
+    "pregnancy_required", "income_criterion", "child_age_from_months", "child_age_until_months", "birth_order_from",
+    "birth_order_to", "headline_total",
 )  # fmt: skip
 
 
@@ -117,7 +122,9 @@ class CatalogueIndex:
         if program is None:
             districts = {d.pk: d for d in self.districts}
             stages = {s.pk: s for s in self.stages}
-            program = Program(**{k: v for k, v in self.cards[pos].items() if k != "provider_id"})
+            fields = {k: v for k, v in self.cards[pos].items() if k not in {"provider_id", "headline_total"}}
+            program = Program(**fields)
+            program.headline_total = self.cards[pos]["headline_total"]
             program.provider = districts[self.cards[pos]["provider_id"]]
             program.stage_list = [stages[pk] for pk in self.stage_ids[pos]]
             self._card_objects[pos] = program
@@ -130,10 +137,8 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
         Program.objects.published(day)
         .order_by("title", "pk")
         .values(
-            "pk", "provider_id", "kind", "operating_status", "apply_online", "pregnancy_required", "income_criterion",
-            "child_age_from_months", "child_age_until_months", "birth_order_from", "birth_order_to",
-            "window_start", "window_end", "updated_at", "slug", "benefit_amount", "benefit_unit", "benefit_max",
-            "closes_on",
+            "pk", "provider_id", "kind", "operating_status", "apply_online", "window_start", "window_end",
+            "window_from_birth_days", "window_until_birth_days", "updated_at", "slug", "closes_on", "rules_year",
             *SEARCH_FIELDS,
         )
     )  # fmt: skip
@@ -141,9 +146,10 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
         if row["closes_on"] is not None and row["closes_on"] <= day:
             row["operating_status"] = Program.OperatingStatus.CLOSED
     position = index.position = {row["pk"]: pos for pos, row in enumerate(rows)}
+    _add_terms(rows, day)
     index.ids = [row["pk"] for row in rows]
     index.texts = ["\n".join(row[f] for f in SEARCH_FIELDS).lower() for row in rows]
-    index.cards = [{f: row[f] for f in CARD_FIELDS} for row in rows]
+    index.cards = [{f: row[f] for f in (*CARD_FIELDS, "headline_total")} for row in rows]
 
     stage_order = {s.pk: s.order for s in index.stages}
     stage_positions: dict[int, list[int]] = {s.pk: [] for s in index.stages}
@@ -187,6 +193,24 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
         "deadline": sorted(range(len(rows)), key=lambda p: (rows[p]["window_end"] or far, p)),
     }
     return index
+
+
+def _add_terms(rows: list[dict], day: datetime.date) -> None:
+    """Each row's facets from its rules and amounts in force on `day` (two queries, read through programs.terms)."""
+    by_program: dict[int, tuple[list, list]] = {row["pk"]: ([], []) for row in rows}
+    published = Program.objects.published(day)
+    for rule in Rule.objects.filter(program__in=published).select_related("source"):
+        if rule.program_id in by_program:
+            by_program[rule.program_id][0].append(rule)
+    for amount in Amount.objects.filter(program__in=published).select_related("source"):
+        if amount.program_id in by_program:
+            by_program[amount.program_id][1].append(amount)
+    for row in rows:
+        rules, amounts = by_program[row["pk"]]
+        program = Program(pk=row["pk"], window_from_birth_days=row["window_from_birth_days"],
+                          window_until_birth_days=row["window_until_birth_days"])  # fmt: skip
+        terms = Terms(program, day, rules=rules, amounts=amounts)
+        row.update({name: getattr(terms, name) for name in TERMS_FIELDS})
 
 
 def _open_on(row, day) -> bool:

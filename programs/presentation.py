@@ -1,16 +1,20 @@
-"""Plain-language sentences from a program's structured facts, in the active language.
+"""Plain-language sentences from a program's sourced records, in the active language.
 
-Only what the record holds is said; an empty fact says nothing here and the page shows "문의 필요".
+Only what the record holds is said; an empty fact says nothing here and the page shows "문의 필요". Each fact comes
+with its source (SourcedLine), so the program page can show its 근거 beside it.
 """
 
+import datetime
 import json
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from portal.templatetags.portal import kdate, won
 
-from .models import Program
+from .models import Amount, Program, Rule, Source
+from .terms import terms_of
 
 
 def age_text(months: int, *, upper: bool) -> str:
@@ -24,80 +28,141 @@ def age_text(months: int, *, upper: bool) -> str:
     )
 
 
-def benefit_lines(p: Program) -> list[str]:
-    """What the program gives, as short lines: amount and rhythm, then the maximum, then the officer's text."""
-    lines = []
-    if p.benefit_lump_sum:
-        lines.append(_("처음에 %(amount)s 일시 지급") % {"amount": won(p.benefit_lump_sum)})
-    if p.benefit_amount:
-        parts = {
-            "amount": won(p.benefit_amount),
-            "frequency": p.get_benefit_frequency_display(),
-            "unit": p.get_benefit_unit_display(),
-        }
-        if p.benefit_frequency and p.benefit_unit:
-            line = _("%(frequency)s %(unit)s %(amount)s") % parts
-        elif p.benefit_frequency:
-            line = _("%(frequency)s %(amount)s") % parts
-        elif p.benefit_unit:
-            line = _("%(unit)s %(amount)s") % parts
+@dataclass(frozen=True)
+class SourcedLine:
+    """One fact in plain words, with what it rests on (None: no source recorded) and when it applies."""
+
+    text: str
+    source: Source | None = None
+    quote: str = ""
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    is_record: bool = True  # False: the officer's free text beside the records (it has no source of its own)
+
+
+ORDINALS = [
+    gettext_lazy("첫째"),
+    gettext_lazy("둘째"),
+    gettext_lazy("셋째"),
+    gettext_lazy("넷째"),
+    gettext_lazy("다섯째"),
+    gettext_lazy("여섯째"),
+    gettext_lazy("일곱째"),
+    gettext_lazy("여덟째"),
+    gettext_lazy("아홉째"),
+    gettext_lazy("열째"),
+]
+
+
+def ordinal(n: int) -> str:
+    """1 -> 첫째 (English: 1st)."""
+    return str(ORDINALS[n - 1]) if 1 <= n <= len(ORDINALS) else _("%(n)d째") % {"n": n}
+
+
+def order_label(low: int | None, high: int | None) -> str:
+    """A birth-order range in words: 셋째 자녀, 둘째 ~ 셋째 자녀, 둘째 이상 자녀, 둘째 이하 자녀."""
+    if low and high and low == high:
+        return _("%(n)s 자녀") % {"n": ordinal(low)}
+    if low and high:
+        return _("%(low)s ~ %(high)s 자녀") % {"low": ordinal(low), "high": ordinal(high)}
+    if low:
+        return _("%(n)s 이상 자녀") % {"n": ordinal(low)}
+    return _("%(n)s 이하 자녀") % {"n": ordinal(high)}
+
+
+def amount_text(a: Amount) -> str:
+    """An amount computed from its structure: "최대 5,800,000원 (1,000,000원 + 월 200,000원 × 24개월)"."""
+    parts = []
+    per = won(a.per_payment) if a.per_payment else ""
+    if a.per_payment:
+        if a.frequency == Amount.Frequency.MONTHLY:
+            parts.append(
+                _("월 %(amount)s × %(n)d개월") % {"amount": per, "n": a.payments}
+                if a.payments
+                else _("월 %(amount)s") % {"amount": per}
+            )
+        elif a.frequency == Amount.Frequency.YEARLY:
+            parts.append(
+                _("연 %(amount)s × %(n)d년") % {"amount": per, "n": a.payments}
+                if a.payments
+                else _("연 %(amount)s") % {"amount": per}
+            )
+        elif a.frequency == Amount.Frequency.HOURLY:
+            parts.append(_("1시간당 %(amount)s") % {"amount": per})
+        elif a.frequency == Amount.Frequency.PER_USE:
+            parts.append(_("이용할 때마다 %(amount)s") % {"amount": per})
         else:
-            line = parts["amount"]
-        if p.benefit_payments:
-            line += " " + ngettext("(%(n)d회)", "(%(n)d회)", p.benefit_payments) % {"n": p.benefit_payments}
-        lines.append(line)
-    if p.benefit_max:
-        lines.append(_("최대 %(amount)s") % {"amount": won(p.benefit_max)})
+            parts.append(per)
+    if a.lump_sum:
+        parts.insert(0, won(a.lump_sum))
+    formula = " + ".join(parts)
+    total = a.total
+    if total is not None and (a.cap or len(parts) > 1 or (a.payments or 0) > 1):
+        text = _("최대 %(amount)s") % {"amount": won(total)}
+        if formula:
+            text += f" ({formula})"
+    elif formula:
+        text = formula
+    else:
+        text = ""
+    if text and a.unit:
+        text = f"{a.get_unit_display()} {text}"
+    if a.birth_order_from or a.birth_order_to:
+        text = f"{order_label(a.birth_order_from, a.birth_order_to)}: {text}" if text else ""
+    if a.tr.text:
+        text = f"{text} · {a.tr.text}" if text else a.tr.text
+    return text
+
+
+def benefit_facts(p: Program, day: datetime.date | None = None) -> list[SourcedLine]:
+    """What the program gives, from its amounts in force, then the officer's line for what they cannot say."""
+    amounts = terms_of(p, day).amounts
+    lines = [SourcedLine(amount_text(a), a.source, a.quote, a.valid_from, a.valid_until) for a in amounts]
     if p.tr.benefit_text:
-        lines.append(p.tr.benefit_text)
-    return lines
+        lines.append(SourcedLine(p.tr.benefit_text, is_record=False))
+    return [line for line in lines if line.text]
+
+
+def benefit_lines(p: Program, day: datetime.date | None = None) -> list[str]:
+    return [line.text for line in benefit_facts(p, day)]
 
 
 def headline_amount(p: Program) -> str:
-    """One figure for a list card: the maximum if known, else the amount, else nothing."""
-    if p.benefit_max:
-        return _("최대 %(amount)s") % {"amount": won(p.benefit_max)}
-    if p.benefit_amount and p.benefit_unit:
-        return _("%(unit)s %(amount)s") % {"unit": p.get_benefit_unit_display(), "amount": won(p.benefit_amount)}
-    if p.benefit_amount:
-        return won(p.benefit_amount)
-    return ""
+    """One figure for a list card: the largest sourced total in force, else nothing. A card from the catalogue index
+    carries it already (`headline_total`)."""
+    total = p.__dict__["headline_total"] if "headline_total" in p.__dict__ else terms_of(p).headline_total
+    return _("최대 %(amount)s") % {"amount": won(total)} if total else ""
 
 
-def eligibility_lines(p: Program) -> list[str]:
-    lines = []
-    if p.residence_required:
-        lines.append(_("%(area)s 거주") % {"area": p.provider.tr.name if not p.provider.is_city else _("광주광역시")})
-    ages = []
-    if p.child_age_from_months is not None:
-        ages.append(age_text(p.child_age_from_months, upper=False))
-    if p.child_age_until_months is not None:
-        ages.append(age_text(p.child_age_until_months, upper=True))
-    if ages:
-        lines.append(_("자녀 나이: %(range)s") % {"range": " ~ ".join(ages)})
-    if p.birth_order_from and p.birth_order_to and p.birth_order_from == p.birth_order_to:
-        lines.append(_("%(n)d째 자녀") % {"n": p.birth_order_from})
-    else:
-        if p.birth_order_from and p.birth_order_from > 1:
-            lines.append(_("%(n)d째 이상 자녀") % {"n": p.birth_order_from})
-        if p.birth_order_to:
-            lines.append(_("%(n)d째 이하 자녀") % {"n": p.birth_order_to})
-    if p.pregnancy_required:
-        lines.append(_("임신 중인 분"))
-    if p.marital_status:
-        lines.append(p.get_marital_status_display())
-    if p.income_criterion == Program.Income.MEDIAN_PCT and p.income_median_pct:
-        lines.append(_("기준중위소득 %(pct)d%% 이하") % {"pct": p.income_median_pct})
-    elif p.income_criterion:
-        lines.append(p.get_income_criterion_display())
-    if p.employment:
-        line = p.get_employment_display()
-        if p.firm_size_under:
-            line += " " + _("(상시 근로자 %(n)d명 미만 사업장)") % {"n": p.firm_size_under}
-        lines.append(line)
-    elif p.firm_size_under:
-        lines.append(_("상시 근로자 %(n)d명 미만 사업장") % {"n": p.firm_size_under})
-    return lines
+def rule_text(p: Program, r: Rule) -> str:
+    K = Rule.Key
+    if r.key == K.RESIDENCE:
+        return _("%(area)s 거주") % {"area": p.provider.tr.name if not p.provider.is_city else _("광주광역시")}
+    if r.key == K.CHILD_AGE:
+        ages = [age_text(r.low, upper=False)] if r.low is not None else []
+        ages += [age_text(r.high, upper=True)] if r.high is not None else []
+        return _("자녀 나이: %(range)s") % {"range": " ~ ".join(ages)}
+    if r.key == K.BIRTH_ORDER:
+        return order_label(r.low, r.high)
+    if r.key == K.PREGNANCY:
+        return _("임신 중인 분")
+    if r.key == K.INCOME and r.choice == Program.Income.MEDIAN_PCT and r.percent:
+        return _("기준중위소득 %(pct)d%% 이하") % {"pct": r.percent}
+    if r.key in (K.MARITAL, K.INCOME, K.EMPLOYMENT):
+        return r.choice_label()
+    if r.key == K.FIRM_SIZE:
+        return _("상시 근로자 %(n)d명 미만 사업장") % {"n": r.high}
+    return r.tr.text
+
+
+def eligibility_facts(p: Program, day: datetime.date | None = None) -> list[SourcedLine]:
+    order = list(Rule.Key.values)
+    rules = sorted(terms_of(p, day).rules, key=lambda r: order.index(r.key))
+    return [SourcedLine(rule_text(p, r), r.source, r.quote, r.valid_from, r.valid_until) for r in rules]
+
+
+def eligibility_lines(p: Program, day: datetime.date | None = None) -> list[str]:
+    return [line.text for line in eligibility_facts(p, day)]
 
 
 def window_text(p: Program) -> str:

@@ -14,6 +14,7 @@ from .cache import revision_for
 from .filters import INCOME_FACETS, PAGE_SIZE, SORTS, ProgramFilter
 from .index import CatalogueIndex, catalogue_index
 from .models import LifeStage, Program
+from .terms import with_terms
 
 
 @dataclass
@@ -69,7 +70,8 @@ def district_or_404(request, slug: str) -> District:
 
 def published_program_or_404(request, slug: str) -> Program:
     try:
-        program = Program.objects.published().select_related("provider").get(slug=slug)
+        queryset = Program.objects.published().select_related("provider", "window_source", "status_source")
+        program = with_terms(queryset).get(slug=slug)
     except Program.DoesNotExist:
         raise Http404("unknown program") from None
     program.stage_list = index_for(request).stages_of(program.pk)

@@ -5,11 +5,14 @@ history record naming who did it (django-simple-history, via the request middlew
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import LifeStage, Program
+from .screener.cases import failing_cases
 
 
 def _encode(program: Program, changes: dict) -> dict:
@@ -52,14 +55,52 @@ def program_save_draft(*, program: Program, changes: dict, stages=None, by=None)
     return locked
 
 
+def publication_problems(program: Program) -> list[str]:
+    """Why `program` may not be published, in words an officer can act on: every fact it shows needs a source and
+    the sentence it rests on, and every rule test case of it must pass. Empty when it may be published."""
+    problems = []
+    for rule in program.rules.all():
+        if not rule.is_sourced:
+            problems.append(
+                gettext("지원 조건 ‘%(rule)s’에 출처와 근거 문장이 없습니다.") % {"rule": rule.get_key_display()}
+            )
+    for amount in program.amounts.all():
+        if not amount.is_sourced:
+            problems.append(gettext("지원 금액 ‘%(amount)s’에 출처와 근거 문장이 없습니다.") % {"amount": amount})
+    has_window = any(
+        v is not None
+        for v in (
+            program.window_start,
+            program.window_end,
+            program.window_from_birth_days,
+            program.window_until_birth_days,
+        )
+    )
+    if has_window and not (program.window_source_id and program.window_quote.strip()):
+        problems.append(gettext("신청 기간에 출처와 근거 문장이 없습니다."))
+    confirmed = program.operating_status != Program.OperatingStatus.UNCONFIRMED
+    if confirmed and not (program.status_source_id and program.status_quote.strip()):
+        problems.append(
+            gettext("운영 상태 ‘%(status)s’에 출처와 근거 문장이 없습니다. 모르면 ‘확인 필요’로 두세요.")
+            % {"status": program.get_operating_status_display()}
+        )
+    problems += [result.describe() for result in failing_cases(program)]
+    return problems
+
+
 @transaction.atomic
 def program_publish(*, program: Program, by=None) -> Program:
+    """Publish the program with its pending changes; refused (ValidationError naming each problem) while a fact has
+    no source or a rule test case fails."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
     pending = dict(locked.pending_changes)
     stage_pks = pending.pop("stages", None)
     for attname, value in pending.items():
         field = next(f for f in Program._meta.concrete_fields if f.attname == attname)
         setattr(locked, attname, field.to_python(value))
+    problems = publication_problems(locked)
+    if problems:
+        raise ValidationError(problems, code="unsourced")
     locked.pending_changes = {}
     locked.publication = Program.Publication.PUBLISHED
     locked.version += 1

@@ -6,9 +6,9 @@ from django.dispatch import receiver
 from districts.models import District
 
 from .cache import bump_revision
-from .models import LifeStage, Program
+from .models import Amount, LifeStage, Program, Rule, Source
 
-CATALOGUE_MODELS = (Program, LifeStage, District)
+CATALOGUE_MODELS = (Program, LifeStage, District, Rule, Amount, Source)  # what a public page shows
 
 
 @receiver(post_save)

@@ -1,10 +1,11 @@
 """Small builders for tests: real rows in the real database, nothing mocked."""
 
+import datetime
 import itertools
 
 from districts.models import District
 from programs.cache import bump_revision
-from programs.models import LifeStage, Program
+from programs.models import Amount, LifeStage, Program, Rule, Source
 
 _seq = itertools.count(1)
 
@@ -27,18 +28,97 @@ def city() -> District:
     return district("gwangju", "광주광역시", is_city=True, office_name="광주광역시 여성가족과", phone="062-613-4390")
 
 
+def source(key="test-source", **kw) -> Source:
+    obj, _ = Source.objects.get_or_create(
+        key=key,
+        defaults={
+            "title": "시험용 출처",
+            "issuer": "광주광역시",
+            "kind": Source.Kind.NOTICE,
+            "url": "https://www.gwangju.go.kr/test",
+            "published_on": datetime.date(2026, 1, 1),
+            **kw,
+        },
+    )
+    return obj
+
+
+# A program's eligibility and amount, as the flat keywords tests have always written them; each becomes a sourced
+# Rule or Amount record (programs/models/rules.py).
+RULE_KEYWORDS = {
+    "residence_required", "child_age_from_months", "child_age_until_months", "birth_order_from", "birth_order_to",
+    "pregnancy_required", "marital_status", "income_criterion", "income_median_pct", "employment", "firm_size_under",
+}  # fmt: skip
+AMOUNT_KEYWORDS = {"benefit_amount", "benefit_unit", "benefit_frequency", "benefit_payments", "benefit_lump_sum",
+                   "benefit_max"}  # fmt: skip
+
+
+def rules_from(program_obj: Program, facts: dict, amount: dict, *, quote="시험용 근거 문장") -> None:
+    """Sourced Rule / Amount records from flat keywords (residence is required unless residence_required=False)."""
+    src = source()
+    K = Rule.Key
+
+    def add(key, **values):
+        Rule.objects.create(program=program_obj, key=key, source=src, quote=quote, **values)
+
+    if facts.get("residence_required", True):
+        add(K.RESIDENCE)
+    low, high = facts.get("child_age_from_months"), facts.get("child_age_until_months")
+    if low is not None or high is not None:
+        add(K.CHILD_AGE, low=low, high=high)
+    if facts.get("birth_order_from") or facts.get("birth_order_to"):
+        add(K.BIRTH_ORDER, low=facts.get("birth_order_from"), high=facts.get("birth_order_to"))
+    if facts.get("pregnancy_required"):
+        add(K.PREGNANCY)
+    if facts.get("marital_status"):
+        add(K.MARITAL, choice=facts["marital_status"])
+    if facts.get("income_criterion") and facts["income_criterion"] != Program.Income.GRADED:
+        add(K.INCOME, choice=facts["income_criterion"], percent=facts.get("income_median_pct"))
+    if facts.get("employment"):
+        add(K.EMPLOYMENT, choice=facts["employment"])
+    if facts.get("firm_size_under"):
+        add(K.FIRM_SIZE, high=facts["firm_size_under"])
+    if amount:
+        unit = amount.get("benefit_unit", "")
+        Amount.objects.create(
+            program=program_obj,
+            per_payment=amount.get("benefit_amount"),
+            lump_sum=amount.get("benefit_lump_sum"),
+            cap=amount.get("benefit_max"),
+            payments=amount.get("benefit_payments"),
+            frequency="hourly" if unit == "hour" else amount.get("benefit_frequency", ""),
+            unit="" if unit == "hour" else unit,
+            source=src,
+            quote=quote,
+        )
+
+
 def program(*, stages=None, provider=None, **kw) -> Program:
+    """A published program whose rule set is complete, sourced and confirmed running (unless told otherwise): what
+    an officer's finished entry looks like. Flat eligibility and amount keywords become sourced records."""
     n = next(_seq)
+    facts = {k: kw.pop(k) for k in list(kw) if k in RULE_KEYWORDS}
+    amount = {k: kw.pop(k) for k in list(kw) if k in AMOUNT_KEYWORDS}
     fields = {
         "slug": f"test-program-{n}",
         "title": f"시험 사업 {n}",
         "summary": "시험용 요약",
         "publication": Program.Publication.PUBLISHED,
         "provider": provider or city(),
+        "rules_complete": True,
+        "operating_status": Program.OperatingStatus.OPEN,
     }
     fields.update(kw)
+    if fields["operating_status"] != Program.OperatingStatus.UNCONFIRMED:
+        fields.setdefault("status_source", source())
+        fields.setdefault("status_quote", "시험용 운영 상태 근거")
+    windows = ("window_start", "window_end", "window_from_birth_days", "window_until_birth_days")
+    if any(fields.get(w) is not None for w in windows):
+        fields.setdefault("window_source", source())
+        fields.setdefault("window_quote", "시험용 신청 기간 근거")
     obj = Program.objects.create(**fields)
     obj.stages.set(stages if stages is not None else [stage()])
+    rules_from(obj, facts, amount)
     return obj
 
 
@@ -52,11 +132,15 @@ def many_programs(count: int, *, stages, providers) -> list[Program]:
             provider=providers[i % len(providers)],
             kind=list(Program.Kind)[i % len(Program.Kind)],
             publication=Program.Publication.PUBLISHED,
-            child_age_until_months=72 if i % 3 == 0 else None,
-            birth_order_from=2 if i % 4 == 0 else None,
         )
         for i in range(count)
     )
+    src = source()
+    rules = [Rule(program=p, key=Rule.Key.CHILD_AGE, high=72, source=src, quote="근거") for i, p in enumerate(programs)
+             if i % 3 == 0]  # fmt: skip
+    rules += [Rule(program=p, key=Rule.Key.BIRTH_ORDER, low=2, source=src, quote="근거") for i, p in enumerate(programs)
+              if i % 4 == 0]  # fmt: skip
+    Rule.objects.bulk_create(rules)
     through = Program.stages.through
     through.objects.bulk_create(
         through(program_id=p.pk, lifestage_id=stages[i % len(stages)].pk) for i, p in enumerate(programs)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..filters import PAGE_SIZE, SORTS
-from ..models import Program
+from ..models import Amount, Program, Rule, Source
 from ..open_data import records
 
 DESCRIPTIONS = dict(records.DATASET_FIELDS + records.OWN_FIELDS)
@@ -26,18 +26,75 @@ def _count(help_text=""):
     return serializers.IntegerField(allow_null=True, min_value=0, help_text=help_text)
 
 
-class BenefitSerializer(serializers.Serializer):
-    amount_won = _count(_("지원 금액(원)"))
-    unit = _choice(Program.Unit.choices, _("금액 단위: 1인당, 자녀 1명당, 가구당, 부부당, 1시간당"))
-    frequency = _choice(Program.Frequency.choices, _("지급 주기"))
+class SourceSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text=_("출처의 제목"))
+    issuer = serializers.CharField(help_text=_("발행 기관"))
+    kind = serializers.ChoiceField(choices=Source.Kind.choices, help_text=_("종류: 법령·조례, 공식 안내, 보도자료 …"))
+    published_on = serializers.DateField(allow_null=True, help_text=_("발행일"))
+    url = serializers.URLField(allow_null=True, help_text=_("주소"))
+    document_number = serializers.CharField(allow_null=True, help_text=_("문서 번호 (주소가 없을 때)"))
+    retrieved_on = serializers.DateField(allow_null=True, help_text=_("확인한 날"))
+
+
+class BasisSerializer(serializers.Serializer):
+    source = SourceSerializer(help_text=_("출처"))
+    quote = serializers.CharField(allow_null=True, help_text=_("출처에서 이 사실을 말하는 문장"))
+
+
+def _period_fields():
+    return {
+        "valid_from": serializers.DateField(allow_null=True, help_text=_("적용 시작일 (null: 처음부터)")),
+        "valid_until": serializers.DateField(
+            allow_null=True, help_text=_("적용 마지막 날 (null: 새 기준이 생길 때까지)")
+        ),
+        "in_force_today": serializers.BooleanField(help_text=_("오늘 적용되는 기록인지")),
+        "source": SourceSerializer(allow_null=True, help_text=_("출처 (null: 출처가 없어 판정에 쓰지 않음)")),
+        "quote": serializers.CharField(allow_null=True, help_text=_("근거 문장")),
+    }
+
+
+class AmountSerializer(serializers.Serializer):
+    lump_sum_won = _count(_("처음 일시금(원)"))
+    per_payment_won = _count(_("1회·1시간 금액(원)"))
+    frequency = _choice(Amount.Frequency.choices, _("주기: once, monthly, yearly, hourly, per_use"))
     payments = _count(_("지급 횟수"))
-    lump_sum_won = _count(_("첫 지급 일시금(원)"))
-    max_won = _count(_("최대 지원 금액(원)"))
+    cap_won = _count(_("최대(원)"))
+    unit = _choice(Program.Unit.choices, _("단위: 1인당, 자녀 1명당, 가구당, 부부당, 1시간당"))
+    birth_order_from = _count(_("이 금액이 적용되는 출생 순위 하한"))
+    birth_order_to = _count(_("이 금액이 적용되는 출생 순위 상한"))
+    pays_household = serializers.BooleanField(help_text=_("가구가 받는 금액인지 (이용료 등은 false)"))
+    total_won = _count(_("구조에서 계산한 총액 (계산할 수 없으면 null)"))
+    text = serializers.CharField(allow_null=True, help_text=_("구조로 말할 수 없는 부분"))
+    text_en = serializers.CharField(allow_null=True, help_text=_("같은 설명(영문)"))
+
+    def get_fields(self):
+        return {**super().get_fields(), **_period_fields()}
+
+
+class ConditionSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=Rule.Key.choices, help_text=_("조건의 종류"))
+    low = _count(_("하한 (자녀 나이: 개월 이상, 출생 순위: 째 이상)"))
+    high = _count(_("상한 (자녀 나이: 개월 미만, 출생 순위: 째 이하, 사업장: 명 미만)"))
+    value = serializers.CharField(allow_null=True, help_text=_("혼인 상태·소득 기준·고용 조건의 코드"))
+    percent = _count(_("기준중위소득(%) 이하"))
+    text = serializers.CharField(allow_null=True, help_text=_("기준 없이 적힌 조건의 내용"))
+    text_en = serializers.CharField(allow_null=True, help_text=_("같은 내용(영문)"))
+
+    def get_fields(self):
+        return {**super().get_fields(), **_period_fields()}
+
+
+class BenefitSerializer(serializers.Serializer):
+    max_won = _count(_("오늘 적용되는, 출처가 있는 금액 중 가장 큰 총액(원)"))
+    amounts = AmountSerializer(many=True, help_text=_("모든 기간의 금액 기록"))
 
 
 class EligibilitySerializer(serializers.Serializer):
     match = serializers.ChoiceField(choices=Program.Match.choices, help_text=_("all: 모든 조건, any: 조건 중 하나"))
-    residence_required = serializers.BooleanField(help_text=_("제공 기관 관할 지역에 살아야 하는지"))
+    rules_complete = serializers.BooleanField(
+        help_text=_("담당자가 출처의 모든 조건을 입력했다고 표시했는지 (false면 자가진단은 확인 필요로 답함)")
+    )
+    residence_required = serializers.BooleanField(help_text=_("제공 기관 관할 지역에 살아야 하는지 (오늘 기준)"))
     child_age_from_months = _count(_("자녀 나이 하한(개월, 이상)"))
     child_age_until_months = _count(_("자녀 나이 상한(개월, 미만)"))
     birth_order_from = _count(_("출생 순위 하한(째 이상)"))
@@ -48,6 +105,7 @@ class EligibilitySerializer(serializers.Serializer):
     income_median_pct = _count(_("기준중위소득(%) 이하"))
     employment = _choice(Program.Employment.choices, _("고용 조건"))
     firm_size_under = _count(_("사업장 규모(상시 근로자 수 미만)"))
+    conditions = ConditionSerializer(many=True, help_text=_("모든 기간의 조건 기록"))
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -60,6 +118,7 @@ class ApplicationSerializer(serializers.Serializer):
         allow_null=True, help_text=_("출생일 기준 신청 시작(일, 출생 전이면 음수)")
     )
     until_birth_days = serializers.IntegerField(allow_null=True, help_text=_("출생일 기준 신청 마감(일)"))
+    window_basis = BasisSerializer(allow_null=True, help_text=_("신청 기간의 출처와 근거 문장"))
 
 
 class SelectionSerializer(serializers.Serializer):
@@ -105,6 +164,7 @@ class ProgramSerializer(serializers.Serializer):
                 ),
                 "status_since": serializers.DateField(allow_null=True, help_text=DESCRIPTIONS["status_since"]),
                 "status_note": _text("status_note"),
+                "status_basis": BasisSerializer(allow_null=True, help_text=DESCRIPTIONS["status_basis"]),
                 "rules_year": serializers.IntegerField(allow_null=True, help_text=DESCRIPTIONS["rules_year"]),
                 "benefit": BenefitSerializer(help_text=DESCRIPTIONS["benefit"]),
                 "eligibility": EligibilitySerializer(help_text=DESCRIPTIONS["eligibility"]),

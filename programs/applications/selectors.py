@@ -4,7 +4,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Application, ApplicationEvent, Document, Program
+from ..models import Application, ApplicationEvent, ApplicationForm, Document, Program
+from ..models.forms import accepts_online_applications
 
 
 def applications_of(user) -> QuerySet:
@@ -15,7 +16,8 @@ def applications_of(user) -> QuerySet:
 
 
 def my_application_or_404(user, public_id) -> Application:
-    return get_object_or_404(applications_of(user).select_related("program__provider"), public_id=public_id)
+    queryset = applications_of(user).select_related("program__provider", "program__application_form")
+    return get_object_or_404(queryset, public_id=public_id)
 
 
 def my_document_or_404(user, application_id, document_id) -> Document:
@@ -39,10 +41,20 @@ def timeline(application: Application) -> list[ApplicationEvent]:
 
 
 def form_program_or_404(program: Program) -> Program:
-    """A program takes online applications here only when it says so and has a form."""
-    if not program.apply_online or not hasattr(program, "application_form"):
+    """A program takes online applications here only when it says so and has a form that can be opened (not a
+    demonstration one with DEBUG off): models/forms.py, accepts_online_applications."""
+    if not accepts_online_applications(program):
         raise Http404
     return program
+
+
+def draft_form_or_404(application: Application) -> ApplicationForm:
+    """The form a draft is written on, while it can be opened: a demonstration form with DEBUG off is a 404 (the
+    draft is kept, it just cannot be written or submitted here). A form deleted since is a 404 too."""
+    form = getattr(application.program, "application_form", None)
+    if form is None or not form.can_be_opened:
+        raise Http404
+    return form
 
 
 WITHDRAWABLE = (

@@ -92,14 +92,20 @@ def apply_step(request, public_id, step):
         messages.info(request, _("제출한 신청입니다. 신청 내용과 진행 상황을 보여 드립니다."))
         return redirect(existing_url(application))
     program = application.program
-    app_form = program.application_form
+    app_form = selectors.draft_form_or_404(application)
     action = request.POST.get("action", "next")
     # Bound on POST even when nothing was ticked: an empty form must show its errors.
     data, files_data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     index = STEP_NAMES.index(step)
     following = STEP_NAMES[min(index + 1, len(STEP_NAMES) - 1)]
     previous = STEP_NAMES[max(index - 1, 0)]
-    context = {"application": application, "program": program, "steps": _steps(step), "step": step}
+    context = {
+        "application": application,
+        "program": program,
+        "steps": _steps(step),
+        "step": step,
+        "demonstration": app_form.demonstration,
+    }
     status = 200
 
     if step == "eligibility":
@@ -193,6 +199,7 @@ def _answer_rows(questions, answers: dict) -> list[dict]:
 @rate_limit("submit", key=by_account)
 def apply_submit(request, public_id):
     application = selectors.my_application_or_404(request.user, public_id)
+    selectors.draft_form_or_404(application)
     try:
         application = services.application_submit(application=application, actor=request.user)
     except services.NotReady as not_ready:
@@ -266,8 +273,15 @@ def _detail(request, application, supplement_form=None, status=200, store_down=F
         "can_withdraw": application.status in selectors.WITHDRAWABLE,
         "supplement_form": supplement_form,
         "request_reason": selectors.open_request(application),
+        "demonstration": _on_demonstration_form(application),
     }
     return render(request, "applications/application_detail.html", context, status=status)
+
+
+def _on_demonstration_form(application) -> bool:
+    """An application to a demonstration form: its pages say nothing of it is really received."""
+    form = getattr(application.program, "application_form", None)
+    return form is not None and form.demonstration
 
 
 @require_safe
@@ -292,7 +306,8 @@ def application_withdraw(request, public_id):
         else:
             messages.success(request, _("신청을 취소했습니다."))
         return redirect(existing_url(application))
-    return render(request, "applications/application_withdraw.html", {"application": application, "form": form})
+    context = {"application": application, "form": form, "demonstration": _on_demonstration_form(application)}
+    return render(request, "applications/application_withdraw.html", context)
 
 
 @require_POST

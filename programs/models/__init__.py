@@ -6,9 +6,15 @@ from .forms import ApplicationForm, Question, RequiredDocument
 from .news import NewsAnnouncement
 from .retention import FileToDelete, PurgeRecord
 from .review import AccessRecord, ReasonTemplate
+from .rules import Amount, Rule, RuleCase, Source, in_force
 
 __all__ = [
     "AccessRecord",
+    "Amount",
+    "Rule",
+    "RuleCase",
+    "Source",
+    "in_force",
     "ReasonTemplate",
     "Application",
     "ApplicationEvent",

@@ -63,6 +63,7 @@ class Program(Localized, models.Model):
         SERVICE = "service", _("서비스")
         FACILITY = "facility", _("시설")
         SUPPORT = "support", _("통장·주거 지원")
+        PROJECT = "project", _("기반 조성 사업")  # a task of the plan (a centre, a platform): nothing a family receives
         OTHER = "other", _("기타")
 
     class Unit(models.TextChoices):
@@ -71,12 +72,6 @@ class Program(Localized, models.Model):
         HOUSEHOLD = "household", _("가구당")
         COUPLE = "couple", _("부부당")
         HOUR = "hour", _("1시간당")
-
-    class Frequency(models.TextChoices):
-        ONCE = "once", _("1회")
-        MONTHLY = "monthly", _("매월")
-        YEARLY = "yearly", _("매년")
-        PER_USE = "per_use", _("이용할 때마다")
 
     class Income(models.TextChoices):
         ANY = "", _("소득 무관")
@@ -107,6 +102,7 @@ class Program(Localized, models.Model):
         SCORE = "score", _("점수에 따라 선정")
 
     class OperatingStatus(models.TextChoices):
+        UNCONFIRMED = "", _("확인 필요")
         OPEN = "open", _("운영 중")
         PAUSED = "paused", _("일시 중단")
         SEASONAL = "seasonal", _("기간 운영")
@@ -133,13 +129,7 @@ class Program(Localized, models.Model):
         _("기준 연도"), null=True, blank=True, help_text=_("이 내용이 어느 해의 기준인지")
     )
 
-    # What it gives: numbers where known, else a short text
-    benefit_amount = models.PositiveIntegerField(_("지원 금액(원)"), null=True, blank=True)
-    benefit_unit = models.CharField(_("금액 단위"), max_length=20, choices=Unit.choices, blank=True)
-    benefit_frequency = models.CharField(_("지급 주기"), max_length=20, choices=Frequency.choices, blank=True)
-    benefit_payments = models.PositiveSmallIntegerField(_("지급 횟수"), null=True, blank=True)
-    benefit_lump_sum = models.PositiveIntegerField(_("첫 지급 일시금(원)"), null=True, blank=True)
-    benefit_max = models.PositiveIntegerField(_("최대 지원 금액(원)"), null=True, blank=True)
+    # What it gives: the amounts are sourced, dated records (Amount); this line says what they cannot
     benefit_text = models.CharField(_("지원 내용"), max_length=300, blank=True)
     benefit_text_en = models.CharField(_("지원 내용(영문)"), max_length=400, blank=True)
 
@@ -149,19 +139,17 @@ class Program(Localized, models.Model):
     opening_hours = models.CharField(_("운영 시간"), max_length=300, blank=True)
     opening_hours_en = models.CharField(_("운영 시간(영문)"), max_length=400, blank=True)
 
-    # Who qualifies: structured facts (the screener evaluates these) plus notes
+    # Who qualifies: the conditions are sourced, dated records (Rule); here, how they combine and whether they are
+    # all there. Only a rule set its officer marked complete can tell a household "받을 수 있어요".
     eligibility_match = models.CharField(_("조건 결합"), max_length=5, choices=Match.choices, default=Match.ALL)
-    residence_required = models.BooleanField(_("제공 기관 관할 지역 거주"), default=True)
-    child_age_from_months = models.PositiveSmallIntegerField(_("자녀 나이 하한(개월, 이상)"), null=True, blank=True)
-    child_age_until_months = models.PositiveSmallIntegerField(_("자녀 나이 상한(개월, 미만)"), null=True, blank=True)
-    birth_order_from = models.PositiveSmallIntegerField(_("출생 순위 하한(째 이상)"), null=True, blank=True)
-    birth_order_to = models.PositiveSmallIntegerField(_("출생 순위 상한(째 이하)"), null=True, blank=True)
-    pregnancy_required = models.BooleanField(_("임신 중"), default=False)
-    marital_status = models.CharField(_("혼인 상태"), max_length=20, choices=Marital.choices, blank=True)
-    income_criterion = models.CharField(_("소득 기준"), max_length=20, choices=Income.choices, blank=True)
-    income_median_pct = models.PositiveSmallIntegerField(_("기준중위소득(%) 이하"), null=True, blank=True)
-    employment = models.CharField(_("고용 조건"), max_length=20, choices=Employment.choices, blank=True)
-    firm_size_under = models.PositiveIntegerField(_("사업장 규모(명 미만)"), null=True, blank=True)
+    rules_complete = models.BooleanField(
+        _("지원 조건 완비"),
+        default=False,
+        help_text=_(
+            "출처가 밝힌 모든 조건을 출처와 함께 입력했을 때만 켜세요. 꺼져 있으면 자가진단은 '받을 수 있어요'라고 "
+            "답하지 않고 '확인이 필요해요'라고 답합니다."
+        ),
+    )
     eligibility_notes = models.TextField(_("지원 대상 설명"), blank=True)
     eligibility_notes_en = models.TextField(_("지원 대상 설명(영문)"), blank=True)
 
@@ -180,6 +168,11 @@ class Program(Localized, models.Model):
     window_until_birth_days = models.SmallIntegerField(
         _("출생일 기준 신청 마감(일)"), null=True, blank=True, help_text=_("출생 후 30일까지면 30")
     )
+    window_source = models.ForeignKey(
+        "programs.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("신청 기간의 출처"),
+    )
+    window_quote = models.CharField(_("신청 기간의 근거 문장"), max_length=300, blank=True)
     window_note = models.CharField(_("신청 기간 설명"), max_length=200, blank=True)
     window_note_en = models.CharField(_("신청 기간 설명(영문)"), max_length=300, blank=True)
     required_documents = models.TextField(_("구비 서류"), blank=True, help_text=_("한 줄에 하나씩"))
@@ -209,8 +202,14 @@ class Program(Localized, models.Model):
 
     # Where it stands
     operating_status = models.CharField(
-        _("운영 상태"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.OPEN
+        _("운영 상태"), max_length=20, choices=OperatingStatus.choices, blank=True,
+        default=OperatingStatus.UNCONFIRMED,
     )
+    status_source = models.ForeignKey(
+        "programs.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("운영 상태의 출처"),
+    )
+    status_quote = models.CharField(_("운영 상태의 근거 문장"), max_length=300, blank=True)
     status_since = models.DateField(_("상태 변경일"), null=True, blank=True)
     status_note = models.CharField(_("상태 설명"), max_length=300, blank=True)
     status_note_en = models.CharField(_("상태 설명(영문)"), max_length=400, blank=True)
@@ -256,12 +255,6 @@ class Program(Localized, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(child_age_from_months__isnull=True)
-                | Q(child_age_until_months__isnull=True)
-                | Q(child_age_from_months__lt=models.F("child_age_until_months")),
-                name="program_child_age_range",
-            ),
-            models.CheckConstraint(
                 condition=Q(window_start__isnull=True)
                 | Q(window_end__isnull=True)
                 | Q(window_start__lte=models.F("window_end")),
@@ -288,23 +281,16 @@ class Program(Localized, models.Model):
         return (office, self.contact_phone or self.provider.phone)
 
     @property
-    def has_known_benefit(self):
-        return bool(self.benefit_amount or self.benefit_max or self.benefit_lump_sum or self.benefit_text)
+    def past_basis_year(self) -> int | None:
+        """The year its facts are from, when that is not this year (every listing says "2021년 기준")."""
+        if self.rules_year and self.rules_year != timezone.localdate().year:
+            return self.rules_year
+        return None
 
     @property
-    def has_eligibility_facts(self):
-        return bool(
-            self.child_age_from_months is not None
-            or self.child_age_until_months is not None
-            or self.birth_order_from
-            or self.birth_order_to
-            or self.pregnancy_required
-            or self.marital_status
-            or self.income_criterion
-            or self.employment
-            or self.firm_size_under
-            or self.eligibility_notes
-        )
+    def gives_nothing(self) -> bool:
+        """An infrastructure task of the plan: a place or a project, never a benefit a household "can get"."""
+        return self.kind == self.Kind.PROJECT
 
     @property
     def has_apply_method(self):

@@ -1,8 +1,13 @@
 """A program's online application form, kept as data: its questions and the documents it asks for.
 
 Officers edit these in the admin; a submitted application keeps a snapshot of what it was asked
-(programs/models/application.py), so an edit here never changes it."""
+(programs/models/application.py), so an edit here never changes it.
 
+Whether a program takes online applications on this site is decided in one place, accepts_online_applications():
+the program says so, it has a form, and the form is not a demonstration one, unless DEBUG is on (a development or
+demonstration server). With DEBUG off a demonstration form is as good as none: its pages answer 404."""
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +23,14 @@ class ApplicationForm(Localized, models.Model):
     )
     intro = models.TextField(_("안내 문구"), blank=True)
     intro_en = models.TextField(_("안내 문구(영문)"), blank=True)
+    demonstration = models.BooleanField(
+        _("시연용 신청서"),
+        default=False,
+        help_text=_(
+            "시연용 신청서로는 실제 신청을 받지 않습니다. 모든 화면에 '시연용'이라고 표시되고, DEBUG가 꺼진 "
+            "운영 서버에서는 열 수 없습니다."
+        ),
+    )
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
 
     class Meta:
@@ -26,6 +39,20 @@ class ApplicationForm(Localized, models.Model):
 
     def __str__(self):
         return str(self.program)
+
+    @property
+    def can_be_opened(self) -> bool:
+        """A demonstration form is opened only with DEBUG on; any other form always."""
+        return not self.demonstration or settings.DEBUG
+
+
+def accepts_online_applications(program: Program) -> bool:
+    """The one rule for "apply online on this site": the program says so, has a form, and the form can be opened
+    (not a demonstration one, or DEBUG on). Reads the form only when the program says it applies online."""
+    if not program.apply_online:
+        return False
+    form = getattr(program, "application_form", None)  # a missing one raises a subclass of AttributeError
+    return form is not None and form.can_be_opened
 
 
 class Question(Localized, models.Model):

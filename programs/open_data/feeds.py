@@ -52,7 +52,9 @@ class ProgramFeed(Feed):
         return item.tr.title
 
     def item_description(self, item: Program):
-        return "\n".join(line for line in [item.tr.summary, *presentation.benefit_lines(item)] if line)
+        year = item.past_basis_year
+        basis = _("%(year)s년 기준") % {"year": year} if year else ""
+        return "\n".join(line for line in [basis, item.tr.summary, *presentation.benefit_lines(item)] if line)
 
     def item_link(self, item: Program):
         return item.get_absolute_url()

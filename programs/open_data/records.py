@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .. import presentation
-from ..models import Program
+from ..models import Amount, Program, Rule, Source
+from ..terms import terms_of
 
 DATASET_NAME = "행정안전부 대한민국 공공서비스(혜택) 정보"
 DATASET_URL = "https://www.data.go.kr/data/15113968/openapi.do"
@@ -51,17 +52,29 @@ DATASET_FIELDS = [
 OWN_FIELDS = [
     ("stages", gettext_lazy("생애주기 단계의 슬러그 목록 (/api/v1/stages/)")),
     ("provider", gettext_lazy("제공 기관의 슬러그 (/api/v1/districts/)")),
-    ("kind", gettext_lazy("유형 코드: cash, service, facility, support, other")),
-    ("operating_status", gettext_lazy("오늘의 운영 상태 코드: open, paused, seasonal, closed")),
+    ("kind", gettext_lazy("유형 코드: cash, service, facility, support, project(기반 조성 사업), other")),
+    ("operating_status", gettext_lazy("오늘의 운영 상태 코드: open, paused, seasonal, closed; 확인 전이면 빈 문자열")),
     ("status_since", gettext_lazy("그 상태가 된 날")),
     ("status_note", gettext_lazy("운영 상태 설명")),
+    ("status_basis", gettext_lazy("운영 상태의 출처와 근거 문장 (담당자가 확인하기 전에는 null)")),
     ("rules_year", gettext_lazy("이 내용이 어느 해의 기준인지")),
-    ("benefit", gettext_lazy("지원 금액(원, 정수), 단위, 지급 주기, 횟수, 첫 일시금, 최대 금액")),
+    (
+        "benefit",
+        gettext_lazy(
+            "지원 금액: 오늘 적용되는 최대 금액과, 모든 기간의 금액 기록(구조, 적용 기간, 출처, 근거 문장)"
+        ),
+    ),
     (
         "eligibility",
-        gettext_lazy("구조화된 자격 조건: 자녀 나이(개월), 출생 순위, 임신, 혼인, 소득, 고용, 사업장 규모"),
+        gettext_lazy(
+            "자격 조건: 오늘 적용되는 조건(자녀 나이(개월), 출생 순위, 임신, 혼인, 소득, 고용, 사업장 규모), 조건 "
+            "완비 여부, 모든 기간의 조건 기록(적용 기간, 출처, 근거 문장)"
+        ),
     ),
-    ("application", gettext_lazy("신청 방법(이 누리집, 방문, 전화)과 신청 기간(날짜 또는 출생일 기준 일수)")),
+    (
+        "application",
+        gettext_lazy("신청 방법(이 누리집, 방문, 전화)과 신청 기간(날짜 또는 출생일 기준 일수), 그 출처"),
+    ),
     ("selection", gettext_lazy("선정 방법 코드와 모집 인원")),
     ("location", gettext_lazy("시설의 위치")),
     ("opening_hours", gettext_lazy("시설의 운영 시간")),
@@ -129,9 +142,70 @@ def _texts(p: Program, site: str) -> dict:
     }
 
 
+def source_record(source: Source | None) -> dict | None:
+    if source is None:
+        return None
+    return {
+        "title": source.title,
+        "issuer": source.issuer,
+        "kind": source.kind,
+        "published_on": _date(source.published_on),
+        "url": source.url or None,
+        "document_number": source.document_number or None,
+        "retrieved_on": _date(source.retrieved_on),
+    }
+
+
+def _basis(source: Source | None, quote: str) -> dict | None:
+    return {"source": source_record(source), "quote": quote or None} if source else None
+
+
+def _period(fact, current: bool) -> dict:
+    return {"valid_from": _date(fact.valid_from), "valid_until": _date(fact.valid_until), "in_force_today": current}
+
+
+def rule_record(r: Rule, current: bool) -> dict:
+    """One condition in every period it was recorded for: what other services need to reuse the rule."""
+    return {
+        "key": r.key,
+        "low": r.low,
+        "high": r.high,
+        "value": r.choice or None,
+        "percent": r.percent,
+        "text": r.text or None,
+        "text_en": r.text_en or None,
+        **_period(r, current),
+        "source": source_record(r.source),
+        "quote": r.quote or None,
+    }
+
+
+def amount_record(a: Amount, current: bool) -> dict:
+    return {
+        "lump_sum_won": a.lump_sum,
+        "per_payment_won": a.per_payment,
+        "frequency": a.frequency or None,
+        "payments": a.payments,
+        "cap_won": a.cap,
+        "unit": a.unit or None,
+        "birth_order_from": a.birth_order_from,
+        "birth_order_to": a.birth_order_to,
+        "pays_household": a.pays_household,
+        "total_won": a.total,
+        "text": a.text or None,
+        "text_en": a.text_en or None,
+        **_period(a, current),
+        "source": source_record(a.source),
+        "quote": a.quote or None,
+    }
+
+
 def program_record(p: Program, *, site: str) -> dict:
     """The record of a published program. `p` carries its provider and `stage_list`; `site` is the scheme and host
     for absolute URLs."""
+    day = timezone.localdate()
+    terms = terms_of(p, day)
+    current_rules, current_amounts = {r.pk for r in terms.rules}, {a.pk for a in terms.amounts}
     with translation.override("ko"):
         korean = _texts(p, site)
     with translation.override("en"):
@@ -162,28 +236,27 @@ def program_record(p: Program, *, site: str) -> dict:
         "operating_status": p.status_now,  # today's: a scheduled closing day turns it to closed
         "status_since": _date(p.status_now_since),  # a scheduled closing day counts
         "status_note": korean["status_note"],
+        "status_basis": _basis(p.status_source, p.status_quote),
         "rules_year": p.rules_year,
         "benefit": {
-            "amount_won": p.benefit_amount,
-            "unit": p.benefit_unit or None,
-            "frequency": p.benefit_frequency or None,
-            "payments": p.benefit_payments,
-            "lump_sum_won": p.benefit_lump_sum,
-            "max_won": p.benefit_max,
+            "max_won": terms.headline_total,
+            "amounts": [amount_record(a, a.pk in current_amounts) for a in p.amounts.all()],
         },
         "eligibility": {
             "match": p.eligibility_match,
-            "residence_required": p.residence_required,
-            "child_age_from_months": p.child_age_from_months,
-            "child_age_until_months": p.child_age_until_months,
-            "birth_order_from": p.birth_order_from,
-            "birth_order_to": p.birth_order_to,
-            "pregnancy_required": p.pregnancy_required,
-            "marital_status": p.marital_status or None,
-            "income_criterion": p.income_criterion or None,
-            "income_median_pct": p.income_median_pct,
-            "employment": p.employment or None,
-            "firm_size_under": p.firm_size_under,
+            "rules_complete": p.rules_complete,
+            "residence_required": terms.residence_required,
+            "child_age_from_months": terms.child_age_from_months,
+            "child_age_until_months": terms.child_age_until_months,
+            "birth_order_from": terms.birth_order_from,
+            "birth_order_to": terms.birth_order_to,
+            "pregnancy_required": terms.pregnancy_required,
+            "marital_status": terms.marital_status or None,
+            "income_criterion": terms.income_criterion or None,
+            "income_median_pct": terms.income_median_pct,
+            "employment": terms.employment or None,
+            "firm_size_under": terms.firm_size_under,
+            "conditions": [rule_record(r, r.pk in current_rules) for r in p.rules.all()],
         },
         "application": {
             "online_here": p.apply_online,
@@ -193,6 +266,7 @@ def program_record(p: Program, *, site: str) -> dict:
             "window_end": _date(p.window_end),
             "from_birth_days": p.window_from_birth_days,
             "until_birth_days": p.window_until_birth_days,
+            "window_basis": _basis(p.window_source, p.window_quote),
         },
         "selection": {"method": p.selection or None, "places": p.selection_places},
         "location": korean["location"],
@@ -215,13 +289,28 @@ def _yn(value) -> str:
 
 
 _status = _label(Program.OperatingStatus.choices)
-_unit = _label(Program.Unit.choices)
-_frequency = _label(Program.Frequency.choices)
 _match = _label(Program.Match.choices)
 _marital = _label([(v, label) for v, label in Program.Marital.choices if v])
 _income = _label([(v, label) for v, label in Program.Income.choices if v])
 _employment = _label([(v, label) for v, label in Program.Employment.choices if v])
 _selection = _label([(v, label) for v, label in Program.Selection.choices if v])
+
+def _bases(record: dict) -> str:
+    """Every source a fact of the record rests on, once each, newest first: 'issuer, title (date) url'."""
+    found = [fact["source"] for fact in record["eligibility"]["conditions"] + record["benefit"]["amounts"]]
+    found += [b["source"] for b in (record["application"]["window_basis"], record["status_basis"]) if b]
+    seen, lines = set(), []
+    for source in sorted((s for s in found if s), key=lambda s: s["published_on"] or "", reverse=True):
+        line = f"{source['issuer']}, {source['title']}"
+        if source["published_on"]:
+            line += f" ({source['published_on']})"
+        if source["url"] or source["document_number"]:
+            line += f" {source['url'] or source['document_number']}"
+        if line not in seen:
+            seen.add(line)
+            lines.append(line)
+    return "\n".join(lines)
+
 
 CSV_COLUMNS = [
     ("서비스ID", lambda r: r["서비스ID"]),
@@ -247,13 +336,9 @@ CSV_COLUMNS = [
     ("운영상태", lambda r: _status(r["operating_status"])),
     ("상태변경일", lambda r: r["status_since"]),
     ("상태설명", lambda r: r["status_note"]),
-    ("지원금액(원)", lambda r: r["benefit"]["amount_won"]),
-    ("금액단위", lambda r: _unit(r["benefit"]["unit"])),
-    ("지급주기", lambda r: _frequency(r["benefit"]["frequency"])),
-    ("지급횟수", lambda r: r["benefit"]["payments"]),
-    ("첫지급일시금(원)", lambda r: r["benefit"]["lump_sum_won"]),
     ("최대지원금액(원)", lambda r: r["benefit"]["max_won"]),
     ("조건결합", lambda r: _match(r["eligibility"]["match"])),
+    ("지원조건완비", lambda r: _yn(r["eligibility"]["rules_complete"])),
     ("관할지역거주", lambda r: _yn(r["eligibility"]["residence_required"])),
     ("자녀나이하한(개월)", lambda r: r["eligibility"]["child_age_from_months"]),
     ("자녀나이상한(개월,미만)", lambda r: r["eligibility"]["child_age_until_months"]),
@@ -279,6 +364,7 @@ CSV_COLUMNS = [
     ("기준연도", lambda r: r["rules_year"]),
     ("최종확인일", lambda r: r["last_verified"]),
     ("출처", lambda r: "\n".join(r["sources"])),
+    ("근거", lambda r: _bases(r)),
     ("등록일시", lambda r: r["등록일시"]),
     ("수정일시", lambda r: r["수정일시"]),
 ]

@@ -8,6 +8,7 @@ import datetime
 from ..index import CatalogueIndex
 from ..models import CatalogueRevision, Program
 from ..selectors import SearchResult, index_for, program_search
+from ..terms import with_terms
 
 IN_QUERY_LIMIT = 500  # above this many programs, read the published catalogue whole rather than list ids
 
@@ -25,7 +26,7 @@ def _full_programs(index: CatalogueIndex, positions: list[int]) -> list[Program]
     (`stage_list`, from the index)."""
     if not positions:
         return []
-    queryset = Program.objects.published().select_related("provider")
+    queryset = with_terms(Program.objects.published().select_related("provider", "window_source", "status_source"))
     if len(positions) <= IN_QUERY_LIMIT:
         queryset = queryset.filter(pk__in=[index.ids[pos] for pos in positions])
     by_pk = {p.pk: p for p in queryset}

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from districts.models import District
 from portal.templatetags.portal import kdate
 from programs.models import Program
-from programs.presentation import age_text, window_text
+from programs.presentation import age_text, order_label, ordinal, window_text
 
 from .answers import FIRM_SIZES, INCOME_BANDS, OUTSIDE, Answers, Child, firm_size_label, income_band_label
 
@@ -25,26 +24,9 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
-CORE = {"residence", "birth_window", "open"}  # required whatever eligibility_match says
-
-ORDINALS = [
-    gettext_lazy("첫째"),
-    gettext_lazy("둘째"),
-    gettext_lazy("셋째"),
-    gettext_lazy("넷째"),
-    gettext_lazy("다섯째"),
-    gettext_lazy("여섯째"),
-    gettext_lazy("일곱째"),
-    gettext_lazy("여덟째"),
-    gettext_lazy("아홉째"),
-    gettext_lazy("열째"),
-]
-
-
-def ordinal(n: int) -> str:
-    """1 -> 첫째 (English: 1st)."""
-    return str(ORDINALS[n - 1]) if 1 <= n <= len(ORDINALS) else _("%(n)d째") % {"n": n}
-
+# Required whatever eligibility_match says: residence, the dates, and what the record itself leaves open (a rule set
+# not marked complete, a condition its source states without a threshold).
+CORE = {"residence", "birth_window", "open", "complete", "stated"}
 
 @dataclass(frozen=True)
 class Condition:
@@ -53,6 +35,8 @@ class Condition:
     status: Status
     reason: str  # why met / not met / what is missing
     topic: str | None = None  # unknown because a screener question went unanswered: which topic (else ask the office)
+    source: object = None  # the Source the requirement rests on (None: the record's own completeness, or none given)
+    quote: str = ""  # the sentence of the source it rests on
 
     @property
     def core(self) -> bool:
@@ -228,14 +212,19 @@ def firm_size(p: Program, a: Answers) -> Condition | None:
 
 
 def open(p: Program, today) -> Condition | None:
+    """Closed, or past its application dates: not met. Its status not yet confirmed by an officer: unknown."""
     scheduled = p.closes_on is not None and p.closes_on <= today  # a scheduled closing day counts (as status_now)
     if p.operating_status == Program.OperatingStatus.CLOSED or scheduled:
         return Condition("open", _("운영 중인 사업"), Status.UNMET, _("이 사업은 종료되었어요."))
-    if not (p.window_start or p.window_end):
-        return None
-    need = _("신청 기간 %(window)s") % {"window": window_text(p)}
+    dated = bool(p.window_start or p.window_end)
+    need = _("신청 기간 %(window)s") % {"window": window_text(p)} if dated else _("운영 중인 사업")
     if p.window_end and p.window_end < today:
         return Condition("open", need, Status.UNMET, _("신청 기간이 끝났어요."))
+    if p.operating_status == Program.OperatingStatus.UNCONFIRMED:
+        reason = _("지금도 운영하는지 담당 부서가 아직 확인하지 않았어요.")
+        return Condition("open", need, Status.UNKNOWN, reason)
+    if not dated:
+        return None
     if p.window_start and today < p.window_start:
         return Condition(
             "open", need, Status.MET, _("%(start)s부터 신청할 수 있어요.") % {"start": kdate(p.window_start)}
@@ -310,14 +299,7 @@ def _order(p: Program, child: Child | None) -> Condition | None:
     low, high = p.birth_order_from, p.birth_order_to
     if not (low or high):
         return None
-    if low and high and low == high:
-        need = _("%(n)s 자녀") % {"n": ordinal(low)}
-    elif low and low > 1 and high:
-        need = _("%(low)s ~ %(high)s 자녀") % {"low": ordinal(low), "high": ordinal(high)}
-    elif low and low > 1:
-        need = _("%(n)s 이상 자녀") % {"n": ordinal(low)}
-    else:
-        need = _("%(n)s 이하 자녀") % {"n": ordinal(high)}
+    need = order_label(low, high)
     if child is None:
         return _no_child("birth_order", need)
     if child.birth_order is None:

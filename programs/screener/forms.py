@@ -12,6 +12,8 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.presentation import ORDINALS
+
 from .answers import (
     EMPLOYMENT_CHOICES,
     FIRM_SIZES,
@@ -25,7 +27,6 @@ from .answers import (
     firm_size_label,
     income_band_label,
 )
-from .conditions import ORDINALS
 
 UNKNOWN = "unknown"
 YES_NO = [("yes", _("예")), ("no", _("아니요")), (UNKNOWN, _("모름"))]

@@ -1,13 +1,13 @@
 """The life-cycle planner: from a due date or a child's birth date, a dated timeline of what to apply for when —
 and the same timeline as an iCalendar file (RFC 5545) a phone calendar imports.
 
-Dates come only from the programs' structured facts, counted from the birth:
-  window_from_birth_days / window_until_birth_days   application opens / closes (e.g. -30 and +30 days)
-  child_age_from_months / child_age_until_months     the child reaches the age / the last day before the limit
-  benefit_lump_sum                                    paid at the birth
-  benefit_frequency monthly + benefit_payments N      monthly payments, month 1 to month N after the birth
-Programs about a birth (any of the facts above, birth order, or the life-cycle stage "출생") that have none of
-these dates get one entry on the birth day: "apply after the birth; ask the office until when".
+A date is written only where a sourced rule gives it, counted from the birth:
+  the application window counted from the birth (window_from_birth_days / window_until_birth_days, with the
+  window's source)                                   application opens / closes (e.g. -30 and +30 days)
+  the child-age rule (low / high months)             the child reaches the age / the last day before the limit
+No source gives the days payments are made, so the plan writes none. A program about a birth (any of the facts
+above, a birth-order rule, or the life-cycle stage "출생") with no such date gets one undated entry: "신청 시기:
+담당 부서 확인", listed under the birth but never written into the calendar file as a date.
 
 A program is on a birth's plan unless the rules engine says the household cannot get it for that child, judged on
 the first day the child can qualify (an expected child is judged as born; a baby too young for a program is
@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from districts.models import District
-from portal.templatetags.portal import kdate, won
-from programs.models import Program
+from portal.templatetags.portal import kdate
+from programs.models import Program, Rule
+from programs.terms import terms_of
 
 from . import rules
 from .answers import Answers, Child
@@ -38,13 +39,14 @@ PRODID = "-//Gwangju Metropolitan City//MOM Gwangju planner//KO"
 @dataclass
 class PlanItem:
     day: datetime.date
-    kind: str  # window_start, window_end, age_from, age_until, lump_sum, payments, after_birth, before_birth
+    kind: str  # window_start, window_end, age_from, age_until, undated
     program: Program
     text: str
     group: Group
     uid: str
-    repeat: int | None = None  # monthly payments: how many, the first on `day`
-    last: datetime.date | None = None  # the last of the repeated payments
+    dated: bool = True  # False: no rule gives a date; `day` (the birth) only places it in the list
+    repeat: int | None = None  # repeated events: how many, the first on `day`
+    last: datetime.date | None = None  # the last of the repeated events
 
     @property
     def until(self) -> datetime.date:
@@ -72,7 +74,7 @@ def plan(programs, answers: Answers, *, today: datetime.date, home: District | N
     for child in answers.births():
         items = []
         for program in programs:
-            if _about_birth(program):
+            if _about_birth(program, today):
                 items += _items(program, child, answers, today, home)
         items.sort(key=lambda i: (i.day, i.program.title, i.kind))
         plans.append(BirthPlan(child, birth_label(child), items))
@@ -87,57 +89,45 @@ def birth_label(child: Child) -> str:
     return _("아이 (%(day)s 출생)") % {"day": kdate(child.birth_date)}
 
 
-def _about_birth(p: Program) -> bool:
+def _about_birth(p: Program, today) -> bool:
+    terms = terms_of(p, today)
     return (
-        p.window_from_birth_days is not None
-        or p.window_until_birth_days is not None
-        or p.child_age_from_months is not None
-        or p.child_age_until_months is not None
-        or bool(p.birth_order_from or p.birth_order_to)
+        terms.has_child_facts
+        or (terms.rule(Rule.Key.BIRTH_ORDER) is not None)
         or any(s.slug == BIRTH_STAGE for s in getattr(p, "stage_list", []))
-    )
+    ) and not p.gives_nothing
 
 
 def _items(p: Program, child: Child, answers: Answers, today, home) -> list[PlanItem]:
     birth = child.birth_date
-    has_age = p.child_age_from_months is not None or p.child_age_until_months is not None
-    judged_on = max(today, add_months(birth, p.child_age_from_months or 0)) if has_age else today
+    now = terms_of(p, today)
+    has_age = now.rule(Rule.Key.CHILD_AGE) is not None
+    judged_on = max(today, add_months(birth, now.child_age_from_months or 0)) if has_age else today
     as_born = Child(birth, child.birth_order)
     verdict = rules.evaluate(p, answers, today=judged_on, home=home, only_child=as_born)
     if verdict.group == Group.INELIGIBLE:
         return []
+    terms = verdict.terms or now
     found: list[tuple[datetime.date, str, str, dict]] = []
-    if p.window_from_birth_days is not None:
-        found.append((birth + datetime.timedelta(days=p.window_from_birth_days), "window_start", _("신청 시작"), {}))
-    if p.window_until_birth_days is not None:
-        found.append((birth + datetime.timedelta(days=p.window_until_birth_days), "window_end", _("신청 마감"), {}))
-    if p.child_age_from_months:
-        text = _("이용할 수 있는 나이가 돼요 (생후 %(n)d개월)") % {"n": p.child_age_from_months}
-        found.append((add_months(birth, p.child_age_from_months), "age_from", text, {}))
-    if p.child_age_until_months is not None:
-        months = p.child_age_until_months
-        if months % 12 == 0:
-            text = _("지원 대상 나이의 마지막 날 (만 %(n)d세가 되기 전날)") % {"n": months // 12}
-        else:
-            text = _("지원 대상 나이의 마지막 날 (생후 %(n)d개월이 되기 전날)") % {"n": months}
-        found.append((add_months(birth, p.child_age_until_months) - datetime.timedelta(days=1), "age_until", text, {}))
-    if p.benefit_lump_sum:
-        found.append((birth, "lump_sum", _("출생 시 %(amount)s 지급") % {"amount": won(p.benefit_lump_sum)}, {}))
-    if p.benefit_frequency == Program.Frequency.MONTHLY and p.benefit_payments:
-        n = p.benefit_payments
-        last = add_months(birth, n)
-        text = _("매월 지급 (1~%(n)d개월 차, 마지막 %(last)s)") % {"n": n, "last": kdate(last)}
-        if p.benefit_amount:
-            text = _("매월 %(amount)s 지급 (1~%(n)d개월 차, 마지막 %(last)s)") % {
-                "amount": won(p.benefit_amount),
-                "n": n,
-                "last": kdate(last),
-            }
-        found.append((add_months(birth, 1), "payments", text, {"repeat": n, "last": last}))
-    if p.pregnancy_required and child.expected:
-        found.append((birth - datetime.timedelta(days=1), "before_birth", _("출산 전까지 신청"), {}))
+    window_sourced = p.window_source_id is not None and bool(p.window_quote.strip())
+    days = datetime.timedelta
+    if terms.window_from_birth_days is not None and window_sourced:
+        found.append((birth + days(days=terms.window_from_birth_days), "window_start", _("신청 시작"), {}))
+    if terms.window_until_birth_days is not None and window_sourced:
+        found.append((birth + days(days=terms.window_until_birth_days), "window_end", _("신청 마감"), {}))
+    age = terms.rule(Rule.Key.CHILD_AGE)
+    if age is not None and age.is_sourced:
+        if age.low:
+            text = _("이용할 수 있는 나이가 돼요 (생후 %(n)d개월)") % {"n": age.low}
+            found.append((add_months(birth, age.low), "age_from", text, {}))
+        if age.high is not None:
+            if age.high % 12 == 0:
+                text = _("지원 대상 나이의 마지막 날 (만 %(n)d세가 되기 전날)") % {"n": age.high // 12}
+            else:
+                text = _("지원 대상 나이의 마지막 날 (생후 %(n)d개월이 되기 전날)") % {"n": age.high}
+            found.append((add_months(birth, age.high) - datetime.timedelta(days=1), "age_until", text, {}))
     if not found:
-        found.append((birth, "after_birth", _("출생 후 신청 (신청 기한은 담당 부서에 문의)"), {}))
+        found.append((birth, "undated", _("신청 시기: 담당 부서 확인"), {"dated": False}))
     return [
         PlanItem(day=day, kind=kind, program=p, text=text, group=verdict.group, uid=_uid(p, kind, child), **extra)
         for day, kind, text, extra in found
@@ -160,6 +150,8 @@ def calendar_ics(plans: list[BirthPlan], *, today: datetime.date, stamp: datetim
     cal.add("method", "PUBLISH")
     for birth_plan in plans:
         for item in birth_plan.upcoming(today):
+            if not item.dated:  # a calendar event would give it a date no rule gives
+                continue
             url = url_for(item.program)
             description = f"{birth_plan.label}\n{item.program.tr.title}: {item.text}\n{url}"
             if item.group == Group.CHECK:

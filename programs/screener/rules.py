@@ -1,39 +1,44 @@
-"""The one rules engine: a program's structured eligibility facts against a household's answers.
+"""The one rules engine: a program's sourced, dated rules against a household's answers.
 
-No program has code of its own: a new program, or an officer's edit of its facts, needs no change here. Pure
-functions (no database, no request); `today` is a parameter so a verdict is reproducible.
+No program has code of its own: a new program, or an officer's edit of its rules, needs no change here. Pure
+functions of the records (no request); `today` is a parameter so a verdict is reproducible.
 
-Each fact the program holds becomes one condition, met / not met / unknown:
+The rules read are those in force on the date that matters (programs/terms.py): today, or for a program about a
+birth, the child's birth date or the due date. Each rule in force becomes one condition, met / not met / unknown:
 
   residence     provider district vs. the answered district (a city program fits every district; "outside
-                Gwangju" fits none); only when residence_required
-  child_age     child_age_from_months (inclusive) .. child_age_until_months (exclusive), at today's date
-  birth_order   birth_order_from .. birth_order_to
-  birth_window  window_from_birth_days / window_until_birth_days: the program is about a birth, and its
-                application window for some birth (a child's, or the due date) has not ended
-  pregnancy     pregnancy_required
-  marital       marital_status ("planning" = to marry or newlyweds)
-  income        income_criterion (+ income_median_pct); "graded" only changes the amount, so it is no condition
-  employment    employment
-  firm_size     firm_size_under
-  open          only for programs that are closed or have application dates: closed or past its end date fails
+                Gwangju" fits none)
+  child_age     low (months, inclusive) .. high (months, exclusive), at today's date
+  birth_order   low .. high
+  birth_window  the program's window counted from a birth: the window for some birth (a child's, or the due date)
+                has not ended
+  pregnancy, marital ("planning" = to marry or newlyweds), income (+ percent; "graded" changes only the amount, so
+                it is no condition), employment, firm_size (high: fewer than)
+  stated        a condition the source states without a threshold: always unknown, with the source's words
+  open          closed or past its end date fails; a status no officer has confirmed is unknown
+  complete      the record's own: a rule set its officer has not marked complete by its source (or with a rule
+                that lacks a source), or a date for which no rule is in force, is unknown
 
 The child conditions (age, birth order, window) are checked for one child at a time — each listed child, the
 expected one (its birth date is the due date; it has no age yet) — and the best-fitting child is kept.
 
-eligibility_match "all": every condition; "any": residence, birth window and dates as always, plus at least one of
-the others. Any condition not met -> 해당되지 않아요; else any unknown -> 확인이 필요해요; else 받을 수 있어요.
+eligibility_match "all": every condition; "any": the core ones (residence, dates, stated, complete) as always, plus at
+least one of the others. Any condition not met -> 해당되지 않아요; else any unknown -> 확인이 필요해요; else 받을 수
+있어요. So 받을 수 있어요 needs a complete, sourced rule set in force, every condition answered and met, and a status
+an officer confirmed.
 
 Unknown is never guessed: an unanswered question, a "저소득층" criterion with no threshold, a median-income share
 without its percentage, an income band that straddles the program's threshold, "신혼부부" for a married couple (the
 program does not say how many years of marriage count) — each gives "more information needed", saying which.
 
-Programs with no structured facts other than residence (and dates): if the program describes its eligibility only
-in free text (eligibility_notes), that text is one more condition, always unknown ("read it / ask the office");
-with no notes either, residence alone decides. When a program has structured facts, they decide, and its notes
-are shown beside the verdict as the office's own words.
+A program described only in free text (eligibility_notes, no rule but residence) gets that text as one more
+condition, always unknown. A task of the plan that gives a household nothing (Program.Kind.PROJECT: a centre being
+built, a platform) gets no verdict at all: the screening lists it apart.
+
+The total counts only 받을 수 있어요 programs' cash amounts that are sourced and in force (Terms.total_for).
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,7 +46,9 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from districts.models import District
-from programs.models import Program
+from portal.templatetags.portal import kdate
+from programs.models import Program, Rule
+from programs.terms import Terms, terms_of
 
 from . import conditions as facts
 from .answers import Answers, Child
@@ -56,7 +63,7 @@ class Group(StrEnum):
 
 GROUP_RANK = {Group.ELIGIBLE: 2, Group.CHECK: 1, Group.INELIGIBLE: 0}
 ORDER = ["residence", "child_age", "birth_order", "birth_window", "pregnancy", "marital", "income", "employment",
-         "firm_size", "notes", "open"]  # fmt: skip
+         "firm_size", "notes", "stated", "complete", "open"]  # fmt: skip
 
 
 @dataclass
@@ -68,7 +75,9 @@ class Verdict:
     child: Child | None = None  # the child the child conditions were matched on
     apply_from: datetime.date | None = None
     apply_until: datetime.date | None = None
-    known_total: int | None = None  # the most this program pays in cash, where the record says it
+    known_total: int | None = None  # the most it pays this household in cash, from sourced amounts in force
+    basis_year: int | None = None  # the year whose rules the record holds ("2021년 기준")
+    terms: Terms | None = None  # the rules and amounts the verdict read
 
     @property
     def met(self) -> int:
@@ -94,6 +103,7 @@ class Screening:
     eligible: list[Verdict] = field(default_factory=list)
     check: list[Verdict] = field(default_factory=list)
     ineligible: list[Verdict] = field(default_factory=list)
+    projects: list[Program] = field(default_factory=list)  # tasks of the plan: nothing a household receives
 
     def add(self, verdict: Verdict) -> None:
         getattr(self, verdict.group.value).append(verdict)
@@ -110,6 +120,11 @@ class Screening:
     def check_total(self) -> int:
         return sum(v.known_total or 0 for v in self.check)
 
+    @property
+    def total_basis(self) -> list[int]:
+        """The years whose rules the eligible total rests on (shown beside it: "2021년 기준")."""
+        return sorted({v.basis_year for v in self.eligible if v.known_total and v.basis_year})
+
     def by_slug(self) -> dict[str, Verdict]:
         return {v.program.slug: v for v in [*self.eligible, *self.check, *self.ineligible]}
 
@@ -117,7 +132,10 @@ class Screening:
 def screen(programs, answers: Answers, *, today: datetime.date, home: District | None) -> Screening:
     result = Screening()
     for program in programs:
-        result.add(evaluate(program, answers, today=today, home=home))
+        if program.gives_nothing:
+            result.projects.append(program)
+        else:
+            result.add(evaluate(program, answers, today=today, home=home))
     return result
 
 
@@ -130,56 +148,104 @@ def evaluate(
     only_child: Child | None = None,
 ) -> Verdict:
     """The verdict for one program. `home` is the District of answers.district (None when unknown or outside).
-    `only_child` restricts the child conditions to one child (the planner's view of one birth)."""
-    household = [
-        c
-        for c in [
-            facts.residence(program, answers, home),
-            facts.pregnancy(program, answers),
-            facts.marital(program, answers, today),
-            facts.income(program, answers),
-            facts.employment(program, answers),
-            facts.firm_size(program, answers),
-            facts.open(program, today),
-        ]
-        if c is not None
-    ]
-    if not facts.has_child_facts(program):
-        return _verdict(program, household, None, None, None)
+    `only_child` restricts the child conditions to one child (the planner's view of one birth).
+
+    The rules read are those in force today, except for a program about a birth (a window counted from it, or a
+    birth order): for a child, the rules in force on its birth date (or due date) decide its child conditions and
+    amount. The household's own conditions (where it lives, marriage, income, work) are judged by today's rules:
+    they are about the household as it is now."""
+    now = terms_of(program, today)
+    if not now.has_child_facts:
+        return _verdict(now, _household(now, answers, today, home), None, None, None, answers)
     candidates = [only_child] if only_child else facts.candidates(answers)
     if not candidates:
-        return _verdict(program, household + facts.child_conditions(program, None, answers, today), None, None, None)
+        conditions = _household(now, answers, today, home) + facts.child_conditions(now, None, answers, today)
+        return _verdict(now, conditions, None, None, None, answers)
     verdicts = []
     for child in candidates:
-        conditions = facts.child_conditions(program, child, answers, today)
-        start, end = facts.birth_window(program, child)
-        verdicts.append(_verdict(program, household + conditions, child, start, end))
+        terms = now
+        if child.birth_date and (now.has_birth_window or now.rule(Rule.Key.BIRTH_ORDER)):
+            terms = terms_of(program, child.birth_date)
+        conditions = _household(now, answers, today, home) + facts.child_conditions(terms, child, answers, today)
+        start, end = facts.birth_window(terms, child)
+        verdicts.append(_verdict(terms, conditions, child, start, end, answers, now=now))
     return max(verdicts, key=lambda v: (GROUP_RANK[v.group], v.met, -len(v.unknown)))
 
 
-def known_total(p: Program) -> int | None:
-    """The most a cash program pays, where its record says it: the maximum, else the lump sum plus every payment,
-    else a one-off amount. None when it cannot be told (no frequency, no number of payments, not cash)."""
-    if p.kind != Program.Kind.CASH:
-        return None
-    if p.benefit_max:
-        return p.benefit_max
-    lump = p.benefit_lump_sum or 0
-    counted = {Program.Frequency.MONTHLY, Program.Frequency.YEARLY, Program.Frequency.ONCE}
-    if p.benefit_amount and p.benefit_payments and p.benefit_frequency in counted:
-        return lump + p.benefit_amount * p.benefit_payments
-    if p.benefit_amount and p.benefit_frequency == Program.Frequency.ONCE:
-        return lump + p.benefit_amount
-    if lump and not p.benefit_amount:
-        return lump
-    return None
+def _household(terms: Terms, answers, today, home) -> list[Condition]:
+    found = [
+        facts.residence(terms, answers, home),
+        facts.pregnancy(terms, answers),
+        facts.marital(terms, answers, today),
+        facts.income(terms, answers),
+        facts.employment(terms, answers),
+        facts.firm_size(terms, answers),
+        facts.open(terms, today),
+    ]
+    return [c for c in found if c is not None]
+
+
+# --- what the record leaves open ---------------------------------------------------------------------------------
+
+
+def _record_conditions(terms: Terms) -> list[Condition]:
+    """Unknowns that no answer can settle: conditions stated without a threshold, a rule set nobody marked complete,
+    a period with no rules in force."""
+    found = [
+        Condition(
+            "stated",
+            rule.tr.text,
+            Status.UNKNOWN,
+            _("출처에 기준 없이 적혀 있어, 해당되는지 담당 부서에 확인이 필요해요."),
+            source=rule.source,
+            quote=rule.quote,
+        )
+        for rule in terms.stated
+    ]
+    ended = not terms.rules and (terms.program.rules.all() or terms.program.amounts.all()) and not terms.amounts
+    if ended:
+        found.append(
+            Condition(
+                "complete",
+                _("이 날짜에 적용되는 지원 기준"),
+                Status.UNKNOWN,
+                _("%(day)s에 적용되는 지원 기준이 입력되어 있지 않아요.") % {"day": kdate(terms.day)},
+            )
+        )
+    elif not terms.rules_complete or any(not r.is_sourced for r in terms.rules):
+        found.append(
+            Condition(
+                "complete",
+                _("출처가 밝힌 모든 지원 조건"),
+                Status.UNKNOWN,
+                _("이 사업의 지원 조건이 출처에 따라 모두 입력되었는지 담당 부서가 아직 확인하지 않았어요."),
+            )
+        )
+    return found
+
+
+def _with_sources(terms: Terms, conditions: list[Condition], now: Terms | None = None) -> list[Condition]:
+    """Each condition with the source of the fact it checked: its rule's (of the period it was judged by), or the
+    application window's."""
+    sourced = []
+    for c in conditions:
+        rule = None
+        if c.key in Rule.Key.values:
+            rule = terms.rule(c.key) or (now.rule(c.key) if now else None)
+        if rule is not None:
+            c = dataclasses.replace(c, source=rule.source, quote=rule.quote)
+        elif c.key in {"birth_window", "open"} and terms.window_source_id:
+            c = dataclasses.replace(c, source=terms.window_source, quote=terms.window_quote)
+        sourced.append(c)
+    return sourced
 
 
 # --- combining ---------------------------------------------------------------------------------------------------
 
 
-def _verdict(program, conditions, child, start, end) -> Verdict:
-    conditions = _with_notes_rule(program, conditions)
+def _verdict(terms: Terms, conditions, child, start, end, answers, now: Terms | None = None) -> Verdict:
+    program = terms.program
+    conditions = _with_sources(terms, _with_notes_rule(terms, conditions), now) + _record_conditions(terms)
     conditions.sort(key=lambda c: ORDER.index(c.key))
     others = [c for c in conditions if not c.core]
     match_any = program.eligibility_match == Program.Match.ANY and len(others) >= 2
@@ -197,6 +263,7 @@ def _verdict(program, conditions, child, start, end) -> Verdict:
         group = Group.CHECK
     else:
         group = Group.ELIGIBLE
+    order = child.birth_order if child else None
     return Verdict(
         program=program,
         group=group,
@@ -205,17 +272,19 @@ def _verdict(program, conditions, child, start, end) -> Verdict:
         child=child,
         apply_from=start or program.window_start,
         apply_until=end or program.window_end,
-        known_total=known_total(program),
+        known_total=terms.total_for(order) if program.kind == Program.Kind.CASH else None,
+        basis_year=program.rules_year,
+        terms=terms,
     )
 
 
-def _with_notes_rule(program, conditions) -> list[Condition]:
+def _with_notes_rule(terms: Terms, conditions) -> list[Condition]:
     structured = [c for c in conditions if c.key not in {"residence", "open"}]
-    if structured or not program.eligibility_notes.strip():
+    if structured or terms.stated or not terms.eligibility_notes.strip():
         return list(conditions)
     notes = Condition(
         "notes",
-        program.tr.eligibility_notes,
+        terms.tr.eligibility_notes,
         Status.UNKNOWN,
         _("지원 대상이 설명으로만 적혀 있어, 해당되는지 담당 부서에 확인이 필요해요."),
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from districts.models import District
 from programs.models import Program
 from programs.selectors import catalogue_nav, index_for
+from programs.terms import with_terms
 
 from . import planner, rules
 from .answers import Answers
@@ -26,7 +27,8 @@ def published_programs(request) -> list[Program]:
     if programs is None:
         districts = {d.pk: d for d in index.districts}
         stages = {s.pk: s for s in index.stages}
-        by_pk = {p.pk: p for p in Program.objects.published() if p.pk in index.position}
+        published = with_terms(Program.objects.published().select_related("window_source", "status_source"))
+        by_pk = {p.pk: p for p in published if p.pk in index.position}
         programs = []
         for pk in index.ids:
             program = by_pk.get(pk)

@@ -202,6 +202,7 @@ def results(request):
             ("check", _("확인이 필요해요"), _cards(result.check)),
             ("ineligible", _("해당되지 않아요"), _cards(result.ineligible)),
         ],
+        "projects": result.projects,
         "to_answer": _to_answer(result),
         "answers": answers,
         "summary": answer_summary(request, answers),
@@ -227,7 +228,7 @@ def _cards(verdicts) -> list[Card]:
     return [
         Card(
             v,
-            presentation.benefit_lines(v.program),
+            presentation.benefit_lines(v.program, v.terms.day if v.terms else None),
             presentation.apply_methods(v.program),
             presentation.window_text(v.program),
         )

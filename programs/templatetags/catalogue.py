@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 
 from programs import presentation
+from programs.models import forms
 from programs.selectors import index_for
 
 register = template.Library()
@@ -12,6 +13,12 @@ register = template.Library()
 @register.filter
 def headline_amount(program):
     return presentation.headline_amount(program)
+
+
+@register.filter
+def accepts_online_applications(program) -> bool:
+    """Whether the program's page offers "apply online" here (the one rule: programs/models/forms.py)."""
+    return forms.accepts_online_applications(program)
 
 
 @register.simple_tag(takes_context=True)

@@ -45,6 +45,18 @@ def seeded_live_server(live_server, transactional_db):
     return live_server
 
 
+def open_for_real(slug: str) -> None:
+    """The seed's forms are demonstration forms and the plain seed opens none; the live server runs with DEBUG off,
+    where a demonstration form answers 404. A journey that applies makes the seed program's form an ordinary one and
+    opens it (saved, so the catalogue revision moves and no cached page lags)."""
+    from programs.models import ApplicationForm, Program
+
+    ApplicationForm.objects.filter(program__slug=slug).update(demonstration=False)
+    program = Program.objects.get(slug=slug)
+    program.apply_online = True
+    program.save(update_fields=["apply_online", "updated_at"])
+
+
 def follow(page, target) -> None:
     """Click a link or a submit button and wait until the new page has loaded. A bare click returns once the
     navigation commits, before the new document is parsed: counting elements then races the parser."""

@@ -10,7 +10,7 @@ import pytest
 
 from programs.models import Application
 
-from .conftest import Checker, follow
+from .conftest import Checker, follow, open_for_real
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ PASSWORD = "gwangju-spring-2026!"
 @pytest.fixture
 def mail_live_server(seeded_live_server, smtp_server, settings):
     settings.SITE_URL = seeded_live_server.url  # links in mail point at the server under test
+    open_for_real("birth-childrearing-allowance")
     return seeded_live_server
 
 

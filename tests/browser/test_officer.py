@@ -1,5 +1,5 @@
-"""The 서구 officer's journey in headless Chromium: log in, edit 산모산후관리비's amount, save a draft, preview,
-publish; residents see the new amount; the history shows the change; restoring brings the old amount back;
+"""The 서구 officer's journey in headless Chromium: log in, edit 산모산후관리비's summary, save a draft, preview,
+publish; residents see the new summary; the history shows the change; restoring brings the old amount back;
 another district's entry cannot be opened."""
 
 from base64 import b32decode
@@ -44,19 +44,20 @@ def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live
     page.fill("#id_code", f"{totp(b32decode(secret)):06d}")
     submit(page, "form.account-form button[type=submit]")
     assert page.url.rstrip("/").endswith("/admin"), page.url
+    published, draft = program.summary, "서구 산모에게 산후관리비를 드려요 (임시 저장한 요약)"
     page.goto(f"{base}/admin/programs/program/{program.pk}/change/")
-    assert page.locator("#id_benefit_amount").input_value() == "1000000"
+    assert page.locator("#id_summary").input_value() == published
     assert page.locator("#id_provider").count() == 0  # the district is not editable
-    page.fill("#id_benefit_amount", "1200000")
+    page.fill("#id_summary", draft)
     submit(page, "input[name=_save_draft]")
     assert "임시 저장했습니다" in page.content(), page.locator(".errornote, .errorlist").all_inner_texts()
 
     resident = browser.new_context(viewport={"width": 375, "height": 900}).new_page()
     resident.goto(f"{base}/programs/{SEO}/")
-    assert "1,000,000원" in resident.content()  # residents still see the published amount
+    assert published in resident.content() and draft not in resident.content()  # still the published text
 
     page.goto(f"{base}/staff/programs/{program.pk}/preview/")
-    assert "1,200,000원" in page.content() and "미리 보기입니다" in page.content()
+    assert draft in page.content() and "미리 보기입니다" in page.content()
     assert axe_violations(page) == []
     Program.objects.filter(pk=program.pk).update(last_verified="2020-01-01")
     page.goto(f"{base}/staff/")
@@ -66,16 +67,16 @@ def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live
     submit(page, "input[name=_publish]")
     assert "게시했습니다" in page.content()
     resident.goto(f"{base}/programs/{SEO}/")
-    assert "1,200,000원" in resident.content()
+    assert draft in resident.content()
 
     page.goto(f"{base}/admin/programs/program/{program.pk}/history/")
     assert "officer.seo-gu@demo.local" in page.content()
     first = program.history.order_by("history_date").first()
     page.goto(f"{base}/admin/programs/program/{program.pk}/history/{first.history_id}/")
-    assert page.locator("#id_benefit_amount").input_value() == "1000000"
+    assert page.locator("#id_summary").input_value() == published
     submit(page, "#content input[type=submit] >> nth=0")
     resident.goto(f"{base}/programs/{SEO}/")
-    assert "1,000,000원" in resident.content()
+    assert published in resident.content() and draft not in resident.content()
 
     dong = Program.objects.get(slug="dong-gu-infant-health-allowance")
     page.goto(f"{base}/admin/programs/program/{dong.pk}/change/")

@@ -9,7 +9,7 @@ from districts.services import assignment_grant
 from programs.models import AccessRecord, Application
 from tests import factories
 
-from .conftest import Checker, follow
+from .conftest import Checker, follow, open_for_real
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,7 @@ def test_request_documents_answer_and_approve(browser, seeded_live_server, smtp_
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = seeded_live_server.url
     base = seeded_live_server.url
+    open_for_real("seo-gu-postpartum-care-allowance")
     resident = factories.resident("mom@test.local")
     reviewer = factories.resident("reviewer@test.local", name="서구 심사자", consented=False)
     assignment_grant(user=reviewer, role=Role.REVIEWER, district=District.objects.get(slug="seo-gu"),

@@ -92,8 +92,11 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     assert page.url.endswith(prefix + "/screener/results/")
     assert "?" not in page.url
     axe.check(page, "results")
-    assert page.locator(".verdict--eligible").count() >= 5
-    assert page.locator(".verdict--check").count() >= 1  # e.g. 산모산후관리비: "저소득층" without a threshold
+    # Only what the sources fully support is 받을 수 있어요, and for this household in the seed nothing is: no officer
+    # has confirmed a status yet, and most rule sets are not complete by their sources. Each says what is unknown.
+    assert page.locator(".verdict--eligible").count() == 0
+    assert page.locator(".verdict--check").count() >= 5
+    assert page.locator("#group-eligible .empty-state").count() == 1
     assert page.locator(".verdict--ineligible").count() >= 1
     assert page.locator(".screener-summary__total strong").inner_text().endswith(("원", "won"))
     assert page.locator("[data-print]").is_hidden()  # needs JavaScript
@@ -101,6 +104,8 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     follow(page, f'a[href="{prefix}/screener/plan/"] >> nth=0')
     axe.check(page, "plan")
     assert page.locator(".timeline__item").count() >= 5
+    undated = page.locator('.timeline__item:has(a[href$="/seo-gu-birth-congratulation/"])').first
+    assert ("담당 부서 확인" if lang == "ko" else "check with the responsible department") in undated.inner_text()
     with page.expect_download() as download:
         page.click(f'a[href="{prefix}/screener/plan/calendar.ics"]')
     saved = tmp_path / "plan.ics"
@@ -113,7 +118,8 @@ def test_the_screener_without_javascript_at_375px(browser, seeded_live_server, l
     due = TODAY + datetime.timedelta(days=70)
     day = datetime.timedelta(days=30)
     assert starts["postpartum-care-public-service"] == {due - day, due + day}  # from 30 days before to 30 after
-    assert due in starts["seo-gu-birth-congratulation"]  # 서구, a second child
+    # 서구's second-child money: no source gives when to apply, so the plan says so and the calendar has no date
+    assert "seo-gu-birth-congratulation" not in starts
     assert "dong-gu-birth-congratulation" not in starts
 
     follow(page, ".screener-clear button")  # clear my answers

@@ -92,6 +92,19 @@ def change_form_data(client, program, url=None):
                 data[name] = "on"
         elif value is not None:
             data[name] = value.pk if hasattr(value, "pk") else value
+    for inline in page.context.get("inline_admin_formsets", []):  # rules, amounts, rule cases: as they stand
+        formset = inline.formset
+        for name, field in formset.management_form.fields.items():
+            data[f"{formset.prefix}-{name}"] = formset.management_form.initial.get(name, field.initial)
+        for form in formset.forms:
+            for name, field in form.fields.items():
+                value = form.initial.get(name, field.initial)
+                if isinstance(value, bool):
+                    if value:
+                        data[form.add_prefix(name)] = "on"
+                elif value is not None:
+                    value = value.pk if hasattr(value, "pk") else value
+                    data[form.add_prefix(name)] = field.prepare_value(value) if name == "household" else value
     return data
 
 
@@ -127,7 +140,12 @@ def test_forged_district_on_change_and_add_changes_nothing(officers):
     program.refresh_from_db()
     assert program.title == "서구 산모산후관리비(수정)" and program.provider.slug == "seo-gu"
     # a new entry always belongs to the officer's district, whatever the form says
-    data = change_form_data(client, program)
+    data = {
+        k: v for k, v in change_form_data(client, program).items() if not k.startswith(("rules-", "amounts-", "cases-"))
+    }
+    data.update(
+        {f"{prefix}-{n}": 0 for prefix in ("rules", "amounts", "cases") for n in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    )
     data.update(slug="seo-new", title="새 사업", provider=dong.pk, expected_version="", _continue="1")
     response = client.post("/admin/programs/program/add/", data)
     assert response.status_code == 302

@@ -48,7 +48,7 @@ def test_import_preview_then_confirm_creates_rows_in_the_officers_district(seo_c
 @pytest.mark.django_db
 def test_one_bad_row_imports_nothing_and_the_error_names_the_row(seo_client):
     before = Program.objects.count()
-    text = ("slug,title,stages,kind,benefit_amount\n"
+    text = ("slug,title,stages,kind,processing_days\n"
             "seo-good,좋은 행,birth,cash,1000\n"
             "dong-gu-infant-health-allowance,남의 구 사업,birth,cash,1000\n"
             "seo-bad,나쁜 행,birth,cash,-5\n")  # fmt: skip

@@ -29,32 +29,33 @@ def test_draft_preview_publish_history_and_restore(officers):
     program = Program.objects.get(slug=SEO)
     url = f"/admin/programs/program/{program.pk}/change/"
     data = change_form_data(client, program)
-    data.update(benefit_amount="1200000", _save_draft="1")
+    published = program.summary
+    data.update(summary="임시 저장한 새 요약", _save_draft="1")
     assert client.post(url, data).status_code == 302
-    # residents still see the published amount; the preview shows the draft
-    assert "1,000,000원" in Client().get(f"/programs/{SEO}/").content.decode()
+    # residents still see the published text; the preview shows the draft
+    assert published in Client().get(f"/programs/{SEO}/").content.decode()
     preview = client.get(f"/staff/programs/{program.pk}/preview/")
-    assert "1,200,000원" in preview.content.decode() and preview["Cache-Control"] == "private, no-store"
-    # the form goes on showing the draft; publishing makes it live
+    assert "임시 저장한 새 요약" in preview.content.decode() and preview["Cache-Control"] == "private, no-store"
+    # the form goes on showing the draft; publishing makes it live (once its facts have sources: the seed's do)
     data = change_form_data(client, program)
-    assert str(data["benefit_amount"]) == "1200000"
+    assert data["summary"] == "임시 저장한 새 요약"
     data["_publish"] = "1"
     assert client.post(url, data).status_code == 302
-    assert "1,200,000원" in Client().get(f"/programs/{SEO}/").content.decode()
+    assert "임시 저장한 새 요약" in Client().get(f"/programs/{SEO}/").content.decode()
     program.refresh_from_db()
-    assert program.pending_changes == {} and program.benefit_amount == 1_200_000
+    assert program.pending_changes == {} and program.summary == "임시 저장한 새 요약"
     # the history names who changed what; restoring the earlier version is itself a recorded change
     records = list(program.history.order_by("history_date"))
     assert records[-1].history_user == officers["seo-gu"]
-    assert any(c.field == "benefit_amount" for c in records[-1].diff_against(records[0]).changes)
+    assert any(c.field == "summary" for c in records[-1].diff_against(records[0]).changes)
     history_page = client.get(f"/admin/programs/program/{program.pk}/history/").content.decode()
     assert officers["seo-gu"].email in history_page
     restore_url = f"/admin/programs/program/{program.pk}/history/{records[0].history_id}/"
     data = change_form_data(client, program, url=restore_url)
-    assert str(data["benefit_amount"]) == "1000000"
+    assert data["summary"] == published
     assert client.post(restore_url, data).status_code == 302
     program.refresh_from_db()
-    assert program.benefit_amount == 1_000_000
+    assert program.summary == published
     assert program.history.count() == len(records) + 1
 
 
@@ -64,15 +65,15 @@ def test_a_save_from_an_outdated_version_is_refused_with_what_changed(officers):
     program = Program.objects.get(slug=SEO)
     url = f"/admin/programs/program/{program.pk}/change/"
     data_first, data_second = change_form_data(first, program), change_form_data(second, program)
-    data_first.update(benefit_amount="1100000", _continue="1")
+    data_first.update(processing_days="21", _continue="1")
     assert first.post(url, data_first).status_code == 302
     data_second.update(summary="다른 담당자의 요약", _continue="1")
     refused = second.post(url, data_second)
     assert refused.status_code == 200
     body = refused.content.decode()
-    assert "먼저 수정했습니다" in body and "1000000" in body and "1100000" in body
+    assert "먼저 수정했습니다" in body and "처리 목표 기간(일): — → 21" in body
     program.refresh_from_db()
-    assert program.benefit_amount == 1_100_000 and program.summary != "다른 담당자의 요약"
+    assert program.processing_days == 21 and program.summary != "다른 담당자의 요약"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,8 +84,8 @@ def test_two_concurrent_edits_one_wins_the_other_is_refused(officers):
     url = f"/admin/programs/program/{program.pk}/change/"
     clients = [officer_client(officers), officer_client(officers)]
     forms = [change_form_data(c, program) for c in clients]
-    forms[0].update(benefit_amount="1300000", _continue="1")
-    forms[1].update(benefit_amount="1400000", _continue="1")
+    forms[0].update(summary="첫째 담당자의 요약", _continue="1")
+    forms[1].update(summary="둘째 담당자의 요약", _continue="1")
     barrier, results = threading.Barrier(2), [None, None]
 
     def edit(i):
@@ -104,7 +105,7 @@ def test_two_concurrent_edits_one_wins_the_other_is_refused(officers):
     loser = next(r for r in results if r.status_code == 200)
     assert "먼저 수정했습니다" in loser.content.decode()
     program.refresh_from_db()
-    assert program.benefit_amount in (1_300_000, 1_400_000) and program.version == 2
+    assert program.summary in ("첫째 담당자의 요약", "둘째 담당자의 요약") and program.version == 2
 
 
 @pytest.mark.django_db
@@ -166,12 +167,12 @@ def test_invalid_entries_are_refused_by_the_field(officers):
     client = officer_client(officers)
     program = Program.objects.get(slug=SEO)
     data = change_form_data(client, program)
-    data.update(benefit_amount="-5", window_start="2026-05-01", window_end="2026-04-01",
+    data.update(processing_days="-5", window_start="2026-05-01", window_end="2026-04-01",
                 apply_url="javascript:alert(1)", _continue="1")  # fmt: skip
     response = client.post(f"/admin/programs/program/{program.pk}/change/", data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "benefit_amount" in errors and "apply_url" in errors
+    assert "processing_days" in errors and "apply_url" in errors
     assert "window_end" in errors or "__all__" in errors
 
 

@@ -410,3 +410,80 @@ def test_a_missing_object_is_damaged_and_an_unreachable_store_is_not():
     missing = ClientError({"Error": {"Code": "NoSuchKey", "Message": "gone"}}, "GetObject")
     refused = ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "GetObject")
     assert docs._missing(missing) and docs._missing(FileNotFoundError()) and not docs._missing(refused)
+
+
+# Demonstration forms (ApplicationForm.demonstration): every page of one says nothing is really received, and with
+# DEBUG off (a live server) it cannot be opened at all.
+
+DEMONSTRATION = "시연용: 실제로 접수되지 않습니다"
+
+
+def demonstration_program(**kw):
+    program = factories.online_program(**kw)
+    program.application_form.demonstration = True
+    program.application_form.save(update_fields=["demonstration"])
+    return program
+
+
+def every_page(client, program) -> dict:
+    """The resident's walk through `program`'s form, from its start page to the submitted application and the page
+    that withdraws it: each page's response by name."""
+    pages = {"start": client.get(reverse("programs:apply", args=[program.slug]))}
+    application = start(client, program)
+    pages["eligibility"] = client.get(step_url(application, "eligibility"))
+    fill(client, application)
+    for step in ("questions", "documents", "review"):
+        pages[step] = client.get(step_url(application, step))
+    detail = reverse("programs:application", args=[application.public_id])
+    pages["draft"] = client.get(detail)
+    assert client.post(reverse("programs:apply_submit", args=[application.public_id]))["Location"] == detail
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    pages["application"] = client.get(detail)
+    pages["withdraw"] = client.get(reverse("programs:application_withdraw", args=[application.public_id]))
+    return pages
+
+
+def test_every_page_of_a_demonstration_form_says_so_and_no_other_form_does(client, resident, program, settings):
+    settings.DEBUG = True  # a development or demonstration server: the only place such a form opens
+    demo = demonstration_program()
+    client.force_login(resident)
+    for shown, banner in ((demo, True), (program, False)):
+        for name, page in every_page(client, shown).items():
+            assert page.status_code == 200, (shown.slug, name)
+            assert (DEMONSTRATION in page.text) == banner, (shown.slug, name)
+            assert ("demonstration-banner" in page.text) == banner, (shown.slug, name)
+    english = client.get("/en" + reverse("programs:apply", args=[demonstration_program().slug]))
+    assert english.status_code == 200 and "Demonstration: no real application is received" in english.text
+
+
+def test_with_debug_off_a_demonstration_form_cannot_be_opened_and_its_program_offers_no_button(
+    client, resident, program, settings
+):
+    settings.DEBUG = True
+    demo = demonstration_program()
+    client.force_login(resident)
+    draft = start(client, demo)  # begun on a demonstration server
+    settings.DEBUG = False
+    apply_url = reverse("programs:apply", args=[demo.slug])
+    assert client.get(apply_url).status_code == 404
+    assert client.post(apply_url).status_code == 404
+    for step in ("eligibility", "questions", "documents", "review"):
+        assert client.get(step_url(draft, step)).status_code == 404, step
+    assert client.post(step_url(draft, "eligibility"), {"confirmed": "on"}).status_code == 404
+    assert client.post(reverse("programs:apply_submit", args=[draft.public_id])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and not draft.eligibility_confirmed
+    assert Application.objects.filter(program=demo).count() == 1
+    # The resident still sees what they began, marked as a demonstration.
+    assert DEMONSTRATION in client.get(reverse("programs:application", args=[draft.public_id])).text
+    client.logout()
+    page = client.get(demo.get_absolute_url())
+    assert page.status_code == 200 and apply_url not in page.text and "온라인으로 신청하기" not in page.text
+
+    # An ordinary form works as before.
+    page = client.get(program.get_absolute_url())
+    assert reverse("programs:apply", args=[program.slug]) in page.text and "온라인으로 신청하기" in page.text
+    client.force_login(resident)
+    pages = every_page(client, program)
+    assert all(p.status_code == 200 and DEMONSTRATION not in p.text for p in pages.values())

@@ -37,14 +37,13 @@ def test_a_due_date_gives_a_dated_timeline(catalogue):
     got = dated(plan)
     assert got[("postpartum-care-public-service", "window_start")] == D(2027, 1, 30)  # 30 days before
     assert got[("postpartum-care-public-service", "window_end")] == D(2027, 3, 31)  # 30 days after
-    assert got[("birth-childrearing-allowance", "lump_sum")] == DUE  # 1,000,000 won at birth
-    assert got[("birth-childrearing-allowance", "payments")] == D(2027, 4, 1)  # month 1 ...
-    payments = next(i for i in plan.items if i.kind == "payments")
-    assert payments.repeat == 24 and payments.last == D(2029, 3, 1)  # ... to month 24
+    # no source gives the days the allowance is paid: the plan lists it without a date
+    allowance = [i for i in plan.items if i.program.slug == "birth-childrearing-allowance"]
+    assert [(i.kind, i.dated, i.text) for i in allowance] == [("undated", False, "신청 시기: 담당 부서 확인")]
     assert got[("emergency-childcare-24h", "age_from")] == D(2027, 9, 1)  # from 6 months
     assert got[("hospitalized-child-care", "age_until")] == D(2040, 2, 29)  # the day before turning 13
-    assert got[("seo-gu-birth-congratulation", "after_birth")] == DUE  # a 2nd child, no window on record
-    assert got[("seo-gu-postpartum-care-allowance", "after_birth")] == DUE
+    assert ("seo-gu-birth-congratulation", "undated") in got  # a 2nd child, no window on record
+    assert ("seo-gu-postpartum-care-allowance", "undated") in got
     assert next(i for i in plan.items if i.program.slug == "seo-gu-postpartum-care-allowance").group == Group.CHECK
     # not for this household: another district's programs, programs not about a birth
     slugs = {i.program.slug for i in plan.items}
@@ -57,11 +56,11 @@ def test_a_first_child_gets_no_second_child_money_and_a_born_baby_counts_from_it
     answers = Answers(district="seo-gu", pregnant=False, has_children=True, children=(Child(D(2026, 11, 20), 1),))
     (plan,) = plans_for(answers)
     got = dated(plan)
-    assert ("seo-gu-birth-congratulation", "after_birth") not in got
+    assert ("seo-gu-birth-congratulation", "undated") not in got
     assert got[("postpartum-care-public-service", "window_end")] == D(2026, 12, 20)
     assert got[("emergency-childcare-24h", "age_from")] == D(2027, 5, 20)  # too young today, on the plan anyway
     past = {i.kind for i in plan.past(TODAY)}
-    assert "window_start" in past and "lump_sum" in past
+    assert "window_start" in past
     assert "window_end" not in past
 
 
@@ -78,7 +77,7 @@ def test_an_old_window_is_left_out_and_each_birth_has_its_plan(catalogue):
     assert expected.child.expected and not older.child.expected
     assert ("postpartum-care-public-service", "window_end") not in dated(older)  # closed in 2021
     assert dated(older)[("dong-gu-infant-health-allowance", "age_until")] == D(2026, 12, 31)  # under 6
-    assert dated(expected)[("dong-gu-birth-congratulation", "after_birth")] == DUE
+    assert ("dong-gu-birth-congratulation", "undated") in dated(expected)
 
 
 def test_the_calendar_file(client, catalogue):
@@ -101,9 +100,9 @@ def test_the_calendar_file(client, catalogue):
         by_summary[str(event["SUMMARY"])] = event
     postpartum_end = next(e for s, e in by_summary.items() if s.startswith("산후관리") and "신청 마감" in s)
     assert postpartum_end.decoded("DTSTART") == D(2027, 3, 31)
-    payments = next(e for s, e in by_summary.items() if s.startswith("출생육아수당") and "매월" in s)
-    assert payments.decoded("DTSTART") == D(2027, 4, 1) and payments["RRULE"]["COUNT"] == [24]
-    assert "http://testserver/programs/birth-childrearing-allowance/" in str(payments["URL"])
+    assert "http://testserver/programs/postpartum-care-public-service/" in str(postpartum_end["URL"])
+    # an item no rule dates (출생육아수당: no source gives its payment days) is not written as a calendar date
+    assert not [s for s in by_summary if s.startswith("출생육아수당")]
     # stable: the same plan gives the same UIDs, so importing it again updates instead of doubling
     second = Calendar.from_ical(client.get("/screener/plan/calendar.ics").content)
     assert sorted(e["UID"] for e in second.walk("VEVENT")) == sorted(e["UID"] for e in events)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from programs.models import Program
 from programs.screener.answers import Answers
 from programs.screener.selectors import SESSION_KEY
 from tests import factories
@@ -233,7 +234,8 @@ def test_results_show_three_groups_reasons_amounts_and_how_to_apply(client, cata
     client.post("/screener/children/", children_form((days(-10), "2")))
     client.post("/screener/income/", {"action": "next", "basic_livelihood": "yes"})
     html = client.get("/screener/results/").content.decode()
-    for text in ["받을 수 있어요", "확인이 필요해요", "해당되지 않아요", "조건 2개 중 2개 충족", "5,800,000원",
+    for text in ["받을 수 있어요", "확인이 필요해요", "해당되지 않아요", "지금도 운영하는지 담당 부서가 아직 확인하지",
+                 "최대 5,800,000원 (1,000,000원 + 월 200,000원 × 24개월)", "시가 추진하는 기반 조성 사업",
                  "둘째 이상 자녀", "‘저소득층’의 기준", "담당 부서", "신청 기간", "내 답변 모두 지우기",
                  'href="/screener/plan/"']:  # fmt: skip
         assert text in html, text
@@ -242,14 +244,20 @@ def test_results_show_three_groups_reasons_amounts_and_how_to_apply(client, cata
     assert 'href="/screener/work/"' in html  # "answer this" links for unanswered questions
 
 
-def test_online_programs_get_an_apply_link(client, catalogue):
-    program = factories.program(apply_online=True, title="온라인 신청 사업")
+def test_online_programs_get_an_apply_link(client, catalogue, settings):
+    settings.DEBUG = False  # a live server: a demonstration form is not offered
+    program = factories.online_program(title="온라인 신청 사업")
     other = factories.program(apply_url="https://www.gov.kr/", title="외부 신청 사업")
+    no_form = factories.program(apply_online=True, title="신청서 없는 사업")
+    demo = factories.online_program(title="시연용 신청서 사업")
+    demo.application_form.demonstration = True
+    demo.application_form.save(update_fields=["demonstration"])
     client.post("/screener/district/", {"action": "next", "district": "seo-gu"})
     html = client.get("/screener/results/").content.decode()
     assert f'href="/programs/{program.slug}/apply/">온라인 신청' in html  # straight to the application
     assert 'href="https://www.gov.kr/" rel="noopener">신청 누리집으로 이동' in html
-    assert other.title in html
+    assert other.title in html and no_form.title in html and demo.title in html
+    assert f"/programs/{no_form.slug}/apply/" not in html and f"/programs/{demo.slug}/apply/" not in html
 
 
 def test_english(client, catalogue):
@@ -269,9 +277,10 @@ def test_the_results_page_reads_every_program_in_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as before:
         assert client.get("/screener/results/").status_code == 200
     factories.many_programs(300, stages=list(LifeStage.objects.all()), providers=list(District.objects.all()))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # a new revision: the index and the programs with their records
         response = client.get("/screener/results/")
-    assert response.content.decode().count('class="verdict ') == 324
+    benefits = Program.objects.published().exclude(kind=Program.Kind.PROJECT).count()
+    assert response.content.decode().count('class="verdict ') == benefits
     with CaptureQueriesContext(connection) as after:
         client.get("/screener/results/")
     assert len(after) <= len(before)  # the programs are read once per catalogue revision

@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 from pathlib import Path
@@ -97,25 +98,88 @@ def test_district_benefits_and_each_districts_birth_congratulation_money(catalog
 
 @pytest.mark.django_db
 def test_seeded_facts_match_domain_brief(catalogue):
-    allowance = Program.objects.get(slug="birth-childrearing-allowance")
-    assert (
-        allowance.benefit_lump_sum,
-        allowance.benefit_amount,
-        allowance.benefit_payments,
-        allowance.benefit_max,
-    ) == (1_000_000, 200_000, 24, 5_800_000)
-    dong = Program.objects.get(slug="dong-gu-infant-health-allowance")
-    assert (dong.benefit_amount, dong.child_age_until_months, dong.income_criterion) == (30_000, 72, "housing_benefit")
-    seo = Program.objects.get(slug="seo-gu-postpartum-care-allowance")
-    assert (seo.benefit_amount, seo.birth_order_from, seo.eligibility_match) == (1_000_000, 4, "any")
+    from programs.terms import terms_of
+
+    today = datetime.date(2026, 12, 1)
+    allowance = terms_of(Program.objects.get(slug="birth-childrearing-allowance"), today)
+    [amount] = allowance.amounts
+    assert (amount.lump_sum, amount.per_payment, amount.payments, amount.cap) == (1_000_000, 200_000, 24, 5_800_000)
+    assert amount.source.url.startswith("http") and "최대 580만원" in amount.quote
+    dong = terms_of(Program.objects.get(slug="dong-gu-infant-health-allowance"), today)
+    assert (dong.amounts[0].per_payment, dong.child_age_until_months, dong.income_criterion) == (
+        30_000,
+        72,
+        "housing_benefit",
+    )
+    assert dong.rules_complete  # the press release states exactly these conditions
+    seo = terms_of(Program.objects.get(slug="seo-gu-postpartum-care-allowance"), today)
+    assert (seo.amounts[0].per_payment, seo.birth_order_from, seo.eligibility_match) == (1_000_000, 4, "any")
 
 
-def test_every_published_seed_program_names_its_source_and_online_ones_have_a_form():
+def test_every_published_seed_program_names_its_source_and_none_opens_an_online_application():
+    # No source says a seed program takes applications on this site: its forms are demonstration forms, opened only
+    # by seed --demo.
     forms = {row["program"] for row in FIXTURE["application_forms"]}
     for row in FIXTURE["programs"]:
         assert row.get("sources"), row["slug"]
-        assert bool(row.get("apply_online")) == (row["slug"] in forms), row["slug"]
-    assert len(forms) >= 3
+        assert not row.get("apply_online"), row["slug"]
+    assert forms <= {row["slug"] for row in FIXTURE["programs"]} and len(forms) >= 3
+    assert all(row.get("demonstration", True) for row in FIXTURE["application_forms"])
+
+
+SEED_FORMS = {
+    "birth-childrearing-allowance",
+    "dong-gu-infant-health-allowance",
+    "seo-gu-postpartum-care-allowance",
+    "seo-gu-birth-congratulation",
+}
+
+
+@pytest.mark.django_db
+def test_the_plain_seed_opens_no_online_application_and_its_forms_are_demonstrations():
+    from programs.models import ApplicationForm
+
+    run_seed()
+    assert not Program.objects.filter(apply_online=True).exists()
+    forms = ApplicationForm.objects.select_related("program")
+    assert {f.program.slug for f in forms} == SEED_FORMS and all(f.demonstration for f in forms)
+    assert "nothing to do" in run_seed("--update")  # the fixture's forms are demonstrations: nothing differs
+
+
+@pytest.mark.django_db
+def test_update_marks_an_officers_ordinary_copy_of_a_seed_form_as_a_demonstration_again():
+    from programs.models import ApplicationForm
+
+    run_seed()
+    ApplicationForm.objects.filter(program__slug="seo-gu-birth-congratulation").update(demonstration=False)
+    assert "nothing to do" in run_seed()  # officers own the form once it exists
+    assert "1 updated" in run_seed("--update")
+    assert ApplicationForm.objects.get(program__slug="seo-gu-birth-congratulation").demonstration
+
+
+@pytest.mark.django_db
+def test_seed_demo_opens_the_demonstration_forms_and_nothing_else(settings):
+    from programs.cache import current_revision
+    from programs.models import ApplicationForm
+
+    run_seed()
+    settings.DEBUG = True
+    plain = Program.objects.exclude(slug__in=SEED_FORMS)
+    before = {p.slug: (p.updated_at, p.version, p.summary) for p in Program.objects.all()}
+    revision = current_revision()
+    out = run_seed("--demo", "--password", "demo-pass-2026")
+    assert "online applications opened on demonstration forms" in out
+    assert set(Program.objects.filter(apply_online=True).values_list("slug", flat=True)) == SEED_FORMS
+    assert ApplicationForm.objects.filter(demonstration=True).count() == len(SEED_FORMS)
+    for program in Program.objects.filter(slug__in=SEED_FORMS):
+        updated_at, version, summary = before[program.slug]
+        assert program.updated_at > updated_at and (program.version, program.summary) == (version, summary)
+    assert {p.slug: (p.updated_at, p.version, p.summary) for p in plain} == {
+        slug: facts for slug, facts in before.items() if slug not in SEED_FORMS
+    }
+    assert current_revision() != revision  # the catalogue's pages show the apply button from now on
+    again = run_seed("--demo")
+    assert "already take online applications" in again
 
 
 @pytest.mark.django_db

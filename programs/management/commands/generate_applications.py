@@ -1,10 +1,11 @@
 """Add synthetic submitted applications with their timelines, for benchmarks: `manage.py generate_applications 1000000`.
 
-They go to the published programs that take online applications (all published programs if fewer than 3 do), with
-each program's district; statuses in a realistic mix (most decided, ~10 % submitted, ~5 % in review, ~3 % waiting
-for more documents, some withdrawn); submitted over the last two years (open ones over the last 180 days); references
-`GJ-SYN-00000001`... (never the `GJ-<year>-<id>` of a real application). Applicants are synthetic resident accounts,
-`synthetic-<n>@generated.invalid` with unusable passwords, made in bulk: enough that no one has two open
+They go to the published programs with an online application form, a demonstration one too (the plain seed opens none of
+its demonstration forms, yet the queue benchmark needs applications to review; all published programs if fewer than 3
+have a form), with each program's district; statuses in a realistic mix (most decided, ~10 % submitted, ~5 % in review,
+~3 % waiting for more documents, some withdrawn); submitted over the last two years (open ones over the last 180 days);
+references `GJ-SYN-00000001`... (never the `GJ-<year>-<id>` of a real application). Applicants are synthetic resident
+accounts, `synthetic-<n>@generated.invalid` with unusable passwords, made in bulk: enough that no one has two open
 applications to one program. Each application gets the status events the workflow would have written (created as a
 draft, submitted, taken into review, a request for documents and its answer, the decision or the withdrawal), with
 consistent times; no assignment events, notes, documents or mail.
@@ -214,7 +215,7 @@ class Command(BaseCommand):
 
     def _programs(self) -> list[Program]:
         published = Program.objects.published().order_by("pk")
-        programs = list(published.filter(apply_online=True, is_synthetic=False))
+        programs = list(published.filter(application_form__isnull=False, is_synthetic=False))
         if len(programs) < 3:
             programs = list(published.filter(is_synthetic=False)) or list(published)
         if not programs:

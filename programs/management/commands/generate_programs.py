@@ -19,7 +19,7 @@ from django.db.models.signals import post_delete
 
 from districts.models import District
 from programs.cache import bump_revision
-from programs.models import ApplicationForm, LifeStage, Program, Question, RequiredDocument
+from programs.models import Amount, ApplicationForm, LifeStage, Program, Question, RequiredDocument, Rule
 from programs.signals import catalogue_changed
 
 BATCH_SIZE = 2000
@@ -96,6 +96,8 @@ class Command(BaseCommand):
                     Through(program_id=p.pk, lifestage_id=s.pk) for p in programs for s in self._stages(rng, stages)
                 ]
                 Through.objects.bulk_create(links)
+                Rule.objects.bulk_create(r for p in programs for r in p.synthetic_records if isinstance(r, Rule))
+                Amount.objects.bulk_create(a for p in programs for a in p.synthetic_records if isinstance(a, Amount))
                 attach_forms([p for p in programs if p.apply_online])
             bump_revision()
         total = Program.objects.filter(is_synthetic=True).count()
@@ -156,32 +158,46 @@ class Command(BaseCommand):
             is_synthetic=True,
             rules_year=rng.choice([2024, 2025, 2026]),
             operating_status=rng.choice(STATUSES),
-            income_criterion=rng.choice(INCOMES),
             apply_online=rng.random() < 0.3,
             apply_in_person=rng.random() < 0.7,
             apply_by_phone=rng.random() < 0.2,
-            pregnancy_required=rng.random() < 0.08,
-            residence_required=rng.random() < 0.9,
             contact_office=f"{provider.office_name} 합성데이터팀",
             contact_phone="062-000-0000",
             sources="벤치마크용 합성 데이터",
             last_verified=datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(300)),
         )
-        if program.income_criterion == Program.Income.MEDIAN_PCT:
-            program.income_median_pct = rng.choice([100, 120, 150, 180])
+        # Its rules and amounts, written after the program (bulk_create gives it its key): program_id is set then.
+        records = program.synthetic_records = []
+
+        def rule(key, **values):
+            records.append(Rule(program=program, key=key, **values))
+
+        if rng.random() < 0.9:
+            rule(Rule.Key.RESIDENCE)
+        income = rng.choice(INCOMES)
+        if income == Program.Income.MEDIAN_PCT:
+            rule(Rule.Key.INCOME, choice=income, percent=rng.choice([100, 120, 150, 180]))
+        elif income and income != Program.Income.GRADED:
+            rule(Rule.Key.INCOME, choice=income)
+        if rng.random() < 0.08:
+            rule(Rule.Key.PREGNANCY)
         if kind == Program.Kind.CASH:
-            program.benefit_amount = rng.choice([100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000])
-            program.benefit_unit = rng.choice([Program.Unit.CHILD, Program.Unit.HOUSEHOLD])
-            program.benefit_frequency = rng.choice([Program.Frequency.ONCE, Program.Frequency.MONTHLY])
+            records.append(
+                Amount(
+                    program=program,
+                    per_payment=rng.choice([100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000]),
+                    unit=rng.choice([Program.Unit.CHILD, Program.Unit.HOUSEHOLD]),
+                    frequency=rng.choice([Amount.Frequency.ONCE, Amount.Frequency.MONTHLY]),
+                )
+            )
         else:
             program.benefit_text = f"{noun} 이용 지원"
         if rng.random() < 0.35:  # a child age range, in months: from < until
             start = rng.choice([0, 0, 12, 24, 36, 72])
-            program.child_age_from_months, program.child_age_until_months = start, start + rng.choice([12, 24, 36, 60])
+            rule(Rule.Key.CHILD_AGE, low=start, high=start + rng.choice([12, 24, 36, 60]))
         if rng.random() < 0.25:
-            program.birth_order_from = rng.choice([1, 2, 3])
-            if rng.random() < 0.4:
-                program.birth_order_to = program.birth_order_from + rng.choice([0, 1])
+            low = rng.choice([1, 2, 3])
+            rule(Rule.Key.BIRTH_ORDER, low=low, high=low + rng.choice([0, 1]) if rng.random() < 0.4 else None)
         if rng.random() < 0.2:
             start = datetime.date(2026, 1, 1) + datetime.timedelta(rng.randrange(365))
             program.window_start, program.window_end = start, start + datetime.timedelta(rng.choice([30, 90, 180]))

@@ -11,11 +11,22 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from districts.models import District
-from programs.models import ApplicationForm, LifeStage, Program, Question, RequiredDocument
+from programs.models import (
+    Amount,
+    ApplicationForm,
+    LifeStage,
+    Program,
+    Question,
+    RequiredDocument,
+    Rule,
+    RuleCase,
+    Source,
+)
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
 
@@ -47,7 +58,10 @@ class Command(BaseCommand):
         self.update = options["update"]
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with transaction.atomic():
-            stages, districts = {}, {}
+            stages, districts, sources = {}, {}, {}
+            for row in data.get("sources", []):
+                sources[row["key"]], status = self._upsert(Source, row, key="key")
+                counts[status] += 1
             for row in data["stages"]:
                 stages[row["slug"]], status = self._upsert(LifeStage, row)
                 counts[status] += 1
@@ -56,19 +70,26 @@ class Command(BaseCommand):
                 counts[status] += 1
             for row in data["programs"]:
                 row = dict(row)
+                records = {name: row.pop(name, []) for name in ("rules", "amounts", "cases")}
                 try:
                     wanted = {stages[s] for s in row.pop("stages")}
                     row["provider"] = districts[row["provider"]]
+                    for name in ("window_source", "status_source"):
+                        if row.get(name):
+                            row[name] = sources[row[name]]
                 except KeyError as exc:
-                    raise CommandError(f"program {row['slug']}: unknown stage or district {exc}") from exc
+                    raise CommandError(f"program {row['slug']}: unknown stage, district or source {exc}") from exc
                 program, status = self._upsert(Program, row)
                 if (status == "created" or self.update) and set(program.stages.all()) != wanted:
                     program.stages.set(wanted)
                     status = "created" if status == "created" else "updated"
+                if self._records(program, records, sources, fresh=status == "created") and status == "unchanged":
+                    status = "updated"
                 counts[status] += 1
             for row in data.get("application_forms", []):
                 counts[self._form(row)] += 1
         if options["demo"]:
+            self._demo_online()
             self._demo_accounts(options["password"], data["districts"])
         if counts["created"] == 0 and counts["updated"] == 0:
             self.stdout.write(
@@ -79,8 +100,50 @@ class Command(BaseCommand):
                 f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
             )
 
+    RECORDS = {"rules": Rule, "amounts": Amount, "cases": RuleCase}
+
+    def _records(self, program, records: dict, sources: dict, *, fresh: bool) -> bool:
+        """A program's rules, amounts and rule cases: created with the program; replaced only with --update, and only
+        where they differ (officers own them once they exist). True when something was written."""
+        written = False
+        for name, model in self.RECORDS.items():
+            rows = []
+            for row in records[name]:
+                values = {k: _coerce(model, k, v) for k, v in row.items()}
+                if "source" in values:
+                    try:
+                        values["source"] = sources[values["source"]] if values["source"] else None
+                    except KeyError as exc:
+                        raise CommandError(f"program {program.slug}: unknown source {exc}") from exc
+                rows.append(model(program=program, **values))
+            existing = list(getattr(program, name).all())
+            if not fresh and (not self.update or self._same(existing, rows)):
+                continue
+            getattr(program, name).all().delete()
+            for obj in rows:
+                try:
+                    obj.full_clean(exclude=["program"])
+                except ValidationError as exc:
+                    raise CommandError(f"program {program.slug}, {name}: {exc.messages}") from exc
+            model.objects.bulk_create(rows)
+            written = written or bool(rows) or bool(existing)
+        return written
+
+    @staticmethod
+    def _same(existing, rows) -> bool:
+        def shape(obj):
+            return tuple(
+                getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in {"id", "program_id"}
+            )
+
+        return sorted(map(shape, existing), key=repr) == sorted(map(shape, rows), key=repr)
+
     def _form(self, row) -> str:
-        """A program's online application form: created once; replaced only with --update (officers edit it)."""
+        """A program's online application form: created once; replaced only with --update (officers edit it).
+
+        A fixture form is a demonstration form unless its row says "demonstration": false: no source says a seed
+        program takes applications on this site. The plain seed opens none of them (apply_online stays as the
+        fixture's program says, off); `seed --demo` does (_demo_online)."""
         program = Program.objects.filter(slug=row["program"]).first()
         if program is None:
             raise CommandError(f"application form: unknown program {row['program']}")
@@ -90,6 +153,7 @@ class Command(BaseCommand):
         status = "created" if form is None else "updated"
         form = form or ApplicationForm(program=program)
         form.intro, form.intro_en = row.get("intro", ""), row.get("intro_en", "")
+        form.demonstration = row.get("demonstration", True)
         form.full_clean()
         form.save()
         form.questions.all().delete()
@@ -115,17 +179,18 @@ class Command(BaseCommand):
                          for q in form.get("questions", [])]  # fmt: skip
             documents = [tuple(d.get(f, RequiredDocument._meta.get_field(f).get_default()) for f in d_fields)
                          for d in form.get("documents", [])]  # fmt: skip
-            return form.get("intro", ""), form.get("intro_en", ""), questions, documents
+            demonstration = form.get("demonstration", True)  # a fixture form is one unless it says otherwise
+            return form.get("intro", ""), form.get("intro_en", ""), demonstration, questions, documents
         questions = [tuple(getattr(q, f) for f in q_fields) for q in form.questions.all()]
         documents = [tuple(getattr(d, f) for f in d_fields) for d in form.documents.all()]
-        return form.intro, form.intro_en, questions, documents
+        return form.intro, form.intro_en, form.demonstration, questions, documents
 
-    def _upsert(self, model, row):
+    def _upsert(self, model, row, key="slug"):
         """Returns (object, "created" | "updated" | "unchanged")."""
-        values = {k: _coerce(model, k, v) for k, v in row.items() if k != "slug"}
-        obj = model.objects.filter(slug=row["slug"]).first()
+        values = {k: _coerce(model, k, v) for k, v in row.items() if k != key}
+        obj = model.objects.filter(**{key: row[key]}).first()
         if obj is None:
-            obj = model(slug=row["slug"], **values)
+            obj = model(**{key: row[key]}, **values)
             obj.full_clean()
             obj.save()
             return obj, "created"
@@ -151,6 +216,20 @@ class Command(BaseCommand):
         resident = account("resident@demo.local", name="김광주", district=seo_gu, email_verified_at=timezone.now())
         if consent_missing(resident):
             consent_record(user=resident, answers=dict.fromkeys(REQUIRED, True))
+
+    def _demo_online(self):
+        """seed --demo (DEBUG only) opens the online application of every program with a demonstration form, so the
+        demo can walk the wizard; every page of such a form says it receives nothing (and with DEBUG off none opens)."""
+        opened = []
+        with transaction.atomic():
+            for program in Program.objects.filter(application_form__demonstration=True, apply_online=False):
+                program.apply_online = True
+                program.save(update_fields=["apply_online", "updated_at"])  # the signal bumps the catalogue revision
+                opened.append(program.slug)
+        if opened:
+            self.stdout.write(f"seed --demo: online applications opened on demonstration forms: {', '.join(opened)}")
+        else:
+            self.stdout.write("seed --demo: the demonstration forms already take online applications")
 
     def _demo_accounts(self, given_password, districts):
         """officer.<district>@demo.local and reviewer.<district>@demo.local for every district and the city;
