@@ -73,6 +73,9 @@ def describe_changes(program: Program, since_version: int) -> str:
 class ProgramForm(forms.ModelForm):
     # The version this form was filled from; a save from an outdated version is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Why the same save was refused a moment ago (ProgramAdmin.changeform_view): shown above the form, which keeps
+    # everything the officer entered.
+    refused_because: tuple[str, ...] = ()
 
     class Meta:
         model = Program
@@ -108,6 +111,8 @@ class ProgramForm(forms.ModelForm):
                     code="stale",
                 )
             self.instance.version = current.version + 1
+        if self.refused_because:
+            raise ValidationError(list(self.refused_because), code="unsourced")
         return cleaned
 
 
@@ -348,6 +353,37 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                            gettext("주민에게 보일 모습 미리 보기"))  # fmt: skip
 
     # Saving: plain save, draft of a published program, or publish.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A program residents see never carries a fact without a source or a failing rule test case, however it is
+        saved: rules, amounts and cases are saved at once (they are dated records), and a plain save of a published
+        program changes it at once too. Such a save is undone as a whole and the form shown again with what it holds,
+        and with the reasons above it (save_related finds them, ProgramForm shows them). A draft is not checked until
+        it is published."""
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            before = transaction.savepoint_create()
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            refused = getattr(request, "_live_refused", None)
+            if not refused:
+                return response
+            transaction.savepoint_rollback(before)
+        request._live_refused = None
+        request._refuse_save = refused
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, "_refuse_save", None)
+        return type(form.__name__, (form,), {"refused_because": tuple(refused)}) if refused else form
+
+    def _refuse_if_live_and_unsourced(self, request, program):
+        live = Program.objects.filter(pk=program.pk, publication=Program.Publication.PUBLISHED).first()
+        problems = services.publication_problems(live) if live is not None else []
+        if problems:
+            request._live_refused = [gettext("저장하지 않았습니다. 게시된 사업은 주민에게 바로 보입니다: ")
+                                     + " / ".join(problems)]  # fmt: skip
+
     def save_model(self, request, obj, form, change):
         if not change and not is_administrator(request.user):
             obj.provider = officer_district(request.user)
@@ -374,16 +410,20 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             # at once: a change residents should not see yet is entered with a later 적용 시작일.
             for formset in formsets:
                 self.save_formset(request, form, formset, change=change)
+            self._refuse_if_live_and_unsourced(request, form.instance)
             return
         super().save_related(request, form, formsets, change)
         if "_publish" in request.POST:
             try:
-                with transaction.atomic():  # refused: the edits are kept (saved as they are), not published
+                with transaction.atomic():  # refused: a draft's edits are kept (saved as they are), not published
                     services.program_publish(program=form.instance, by=request.user)
             except ValidationError as refused:
                 request._publish_refused = refused.messages
+        self._refuse_if_live_and_unsourced(request, form.instance)
 
     def response_change(self, request, obj):
+        if getattr(request, "_live_refused", None):
+            return HttpResponseRedirect(request.path)  # never sent: changeform_view undoes the save and shows the form
         if "_save_draft" in request.POST:
             self.message_user(request, gettext("임시 저장했습니다. 게시된 내용은 그대로입니다. 미리 본 뒤 게시하세요."),
                               messages.SUCCESS)  # fmt: skip
@@ -402,6 +442,8 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             self.message_user(request, gettext("게시했습니다. 주민에게 바로 보입니다."), messages.SUCCESS)
 
     def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_live_refused", None):
+            return HttpResponseRedirect(request.path)  # never sent (see changeform_view)
         if "_save_draft" in request.POST or "_publish" in request.POST:
             if "_publish" in request.POST:
                 self._publish_message(request)

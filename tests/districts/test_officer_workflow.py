@@ -9,7 +9,7 @@ from django.test import Client
 
 from districts.access import officer_district
 from districts.models import Assignment, Role
-from programs.models import Program
+from programs.models import Program, Source
 from tests import factories
 
 from .test_officer_access import change_form_data
@@ -188,6 +188,12 @@ def test_a_status_change_needs_a_note_and_is_dated(officers):
     refused = client.post(url, data)
     assert refused.status_code == 200 and "status_note" in refused.context["adminform"].form.errors
     data.update(status_note="예산 소진으로 잠시 멈춥니다.")
+    unsourced = client.post(url, data)  # a status is a fact residents rely on: it needs its source too
+    assert unsourced.status_code == 200
+    assert "운영 상태 ‘일시 중단’에 출처와 근거 문장이 없습니다" in unsourced.content.decode()
+    notice = Source.objects.create(key="seo-gu-notice-pause", title="산모산후관리비 일시 중단 안내", issuer="서구청",
+                                   kind=Source.Kind.NOTICE, document_number="서구 공고 2026-1")  # fmt: skip
+    data.update(status_source=notice.pk, status_quote="예산 소진으로 산모산후관리비 지원을 잠시 멈춥니다.")
     assert client.post(url, data).status_code == 302
     program.refresh_from_db()
     assert (program.operating_status, program.status_since) == ("paused", timezone.localdate())
@@ -202,3 +208,66 @@ def test_the_roles_migration_and_ensure_roles_agree():
 
     migration = importlib.import_module("districts.migrations.0003_roles")
     assert migration.ROLES == ROLES
+
+
+def _inline_key(data: dict, prefix: str, field: str, value) -> str:
+    """The posted name of the inline row of `prefix` whose `field` is `value` (e.g. the residence rule)."""
+    return next(k.rsplit("-", 1)[0] for k, v in data.items() if k.startswith(prefix) and k.endswith(f"-{field}")
+                and str(v) == str(value))  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_live_program_is_never_saved_with_a_fact_without_its_source(officers):
+    """A plain save of a published program changes what residents see at once: a fact without a source refuses the
+    whole save, says which fact, and shows the form again with everything the officer entered."""
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    data = change_form_data(client, program)
+    amount = program.amounts.get()
+    row = _inline_key(data, "amounts-", "id", amount.pk)
+    data.update({f"{row}-source": "", f"{row}-quote": "", "summary": "새 요약", "_continue": "1"})
+    history = program.history.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "저장하지 않았습니다" in body and "지원 금액" in body and "출처와 근거 문장이 없습니다" in body
+    assert response.context["adminform"].form["summary"].value() == "새 요약"  # nothing the officer typed is lost
+    amount.refresh_from_db()
+    program.refresh_from_db()
+    assert amount.source_id is not None and amount.quote  # nothing of the save went live
+    assert program.summary != "새 요약" and program.history.count() == history
+    assert not any(m.message.startswith("게시했습니다") for m in response.context["messages"])
+
+
+@pytest.mark.django_db
+def test_a_live_program_is_never_saved_with_a_failing_rule_case_even_as_a_draft(officers):
+    """Rules are saved at once, also with 임시 저장: deleting 서구's residence rule would make the case of a 동구
+    household fail, so the save is refused naming that case, and the rule stays."""
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    data = change_form_data(client, program)
+    residence = program.rules.get(key="residence")
+    row = _inline_key(data, "rules-", "id", residence.pk)
+    data.update({f"{row}-DELETE": "on", "_save_draft": "1"})
+    response = client.post(f"/admin/programs/program/{program.pk}/change/", data)
+    assert response.status_code == 200
+    assert "동구 거주, 넷째 출산 예정" in response.content.decode()
+    assert program.rules.filter(pk=residence.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_program_is_saved_with_unsourced_facts_and_refused_only_at_publish(officers):
+    client = officer_client(officers)
+    program = Program.objects.get(slug=SEO)
+    Program.objects.filter(pk=program.pk).update(publication=Program.Publication.DRAFT)
+    url = f"/admin/programs/program/{program.pk}/change/"
+    data = change_form_data(client, program)
+    row = _inline_key(data, "amounts-", "id", program.amounts.get().pk)
+    data.update({f"{row}-source": "", f"{row}-quote": "", "_continue": "1"})
+    assert client.post(url, data).status_code == 302  # a draft: kept as entered
+    assert program.amounts.get().source_id is None
+    data = change_form_data(client, program)
+    refused = client.post(url, {**data, "_publish": "1"}, follow=True)
+    assert "게시하지 않았습니다" in refused.content.decode()
+    assert Program.objects.get(pk=program.pk).publication == Program.Publication.DRAFT
