@@ -115,10 +115,12 @@ def amount_text(a: Amount) -> str:
 
 
 def benefit_facts(p: Program, day: datetime.date | None = None) -> list[SourcedLine]:
-    """What the program gives, from its amounts in force, then the officer's line for what they cannot say."""
+    """What the program gives, from its amounts in force, each with its own words for what the structure cannot say;
+    the program's one-line description only where no amount is in force (beside sourced amounts it would repeat
+    them, or contradict them, with no source of its own)."""
     amounts = terms_of(p, day).amounts
     lines = [SourcedLine(amount_text(a), a.source, a.quote, a.valid_from, a.valid_until) for a in amounts]
-    if p.tr.benefit_text:
+    if p.tr.benefit_text and not lines:
         lines.append(SourcedLine(p.tr.benefit_text, is_record=False))
     return [line for line in lines if line.text]
 

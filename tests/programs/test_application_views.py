@@ -457,6 +457,15 @@ def test_every_page_of_a_demonstration_form_says_so_and_no_other_form_does(clien
     assert english.status_code == 200 and "Demonstration: no real application is received" in english.text
 
 
+def test_the_program_page_says_its_online_form_is_a_demonstration(client, program, settings, no_page_cache):
+    settings.DEBUG = True
+    demo = demonstration_program()
+    page = client.get(demo.get_absolute_url()).text
+    assert "온라인으로 신청하기" in page and DEMONSTRATION in page
+    ordinary = client.get(program.get_absolute_url()).text
+    assert "온라인으로 신청하기" in ordinary and DEMONSTRATION not in ordinary
+
+
 def test_with_debug_off_a_demonstration_form_cannot_be_opened_and_its_program_offers_no_button(
     client, resident, program, settings
 ):
