@@ -265,14 +265,14 @@ def candidates(a: Answers) -> list[Child]:
 
 
 def child_conditions(p: Program, child: Child | None, a: Answers, today) -> list[Condition]:
-    return [c for c in [_age(p, child, today), _order(p, child), _window(p, child, a, today)] if c is not None]
+    return [c for c in [_age(p, child, a, today), _order(p, child), _window(p, child, a, today)] if c is not None]
 
 
 def _no_child(key, need) -> Condition:
     return Condition(key, need, Status.UNMET, _("자녀가 없고 임신 중도 아니라고 답했어요."))
 
 
-def _age(p: Program, child: Child | None, today) -> Condition | None:
+def _age(p: Program, child: Child | None, a: Answers, today) -> Condition | None:
     start, until = p.child_age_from_months, p.child_age_until_months
     if start is None and until is None:
         return None
@@ -282,7 +282,13 @@ def _age(p: Program, child: Child | None, today) -> Condition | None:
     if child is None:
         return _no_child("child_age", need)
     if child.expected:
-        return Condition("child_age", need, Status.UNMET, _("아직 태어나지 않은 아이는 태어난 뒤에 해당돼요."))
+        # An age range that starts at birth (출생육아수당: "24개월 이하") is the expected child's once it is born, as a
+        # window counted from the birth is; one that starts later (6개월 이상) is not yet.
+        if start:
+            return Condition("child_age", need, Status.UNMET, _("아직 태어나지 않은 아이는 태어난 뒤에 해당돼요."))
+        if not a.pregnant:
+            return Condition("child_age", need, Status.UNKNOWN, _("임신 중인지 답하지 않았어요."), "pregnancy")
+        return Condition("child_age", need, Status.MET, _("출산 예정인 아이는 태어나면 해당돼요."))
     if child.birth_date is None:
         return Condition("child_age", need, Status.UNKNOWN, _("자녀의 생년월일을 답하지 않았어요."), "children")
     months = age_in_months(child.birth_date, today)

@@ -126,7 +126,8 @@ def _items(p: Program, child: Child, answers: Answers, today, home) -> list[Plan
             else:
                 text = _("지원 대상 나이의 마지막 날 (생후 %(n)d개월이 되기 전날)") % {"n": age.high}
             found.append((add_months(birth, age.high) - datetime.timedelta(days=1), "age_until", text, {}))
-    if not found:
+    if not any(kind.startswith("window_") for _day, kind, _text, _extra in found):
+        # An age bound is no application date: when to apply is the office's to say until a sourced window does.
         found.append((birth, "undated", _("신청 시기: 담당 부서 확인"), {"dated": False}))
     return [
         PlanItem(day=day, kind=kind, program=p, text=text, group=verdict.group, uid=_uid(p, kind, child), **extra)

@@ -8,7 +8,8 @@ birth, the child's birth date or the due date. Each rule in force becomes one co
 
   residence     provider district vs. the answered district (a city program fits every district; "outside
                 Gwangju" fits none)
-  child_age     low (months, inclusive) .. high (months, exclusive), at today's date
+  child_age     low (months, inclusive) .. high (months, exclusive), at today's date; an expected child meets a
+                range that starts at birth (it fits once born), not one that starts later
   birth_order   low .. high
   birth_window  the program's window counted from a birth: the window for some birth (a child's, or the due date)
                 has not ended

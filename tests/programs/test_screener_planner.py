@@ -37,9 +37,14 @@ def test_a_due_date_gives_a_dated_timeline(catalogue):
     got = dated(plan)
     assert got[("postpartum-care-public-service", "window_start")] == D(2027, 1, 30)  # 30 days before
     assert got[("postpartum-care-public-service", "window_end")] == D(2027, 3, 31)  # 30 days after
-    # no source gives the days the allowance is paid: the plan lists it without a date
+    # no source gives when to apply for the allowance or the days it is paid: the plan says to ask the office; its
+    # sourced age bound ("24개월 이하") is dated as what it is, the last day of the age it is for
     allowance = [i for i in plan.items if i.program.slug == "birth-childrearing-allowance"]
-    assert [(i.kind, i.dated, i.text) for i in allowance] == [("undated", False, "신청 시기: 담당 부서 확인")]
+    assert [(i.kind, i.dated, i.text) for i in allowance] == [
+        ("undated", False, "신청 시기: 담당 부서 확인"),
+        ("age_until", True, "지원 대상 나이의 마지막 날 (생후 25개월이 되기 전날)"),
+    ]
+    assert got[("birth-childrearing-allowance", "age_until")] == D(2029, 3, 31)
     assert got[("emergency-childcare-24h", "age_from")] == D(2027, 9, 1)  # from 6 months
     assert got[("hospitalized-child-care", "age_until")] == D(2040, 2, 29)  # the day before turning 13
     assert ("seo-gu-birth-congratulation", "undated") in got  # a 2nd child, no window on record
@@ -101,8 +106,10 @@ def test_the_calendar_file(client, catalogue):
     postpartum_end = next(e for s, e in by_summary.items() if s.startswith("산후관리") and "신청 마감" in s)
     assert postpartum_end.decoded("DTSTART") == D(2027, 3, 31)
     assert "http://testserver/programs/postpartum-care-public-service/" in str(postpartum_end["URL"])
-    # an item no rule dates (출생육아수당: no source gives its payment days) is not written as a calendar date
-    assert not [s for s in by_summary if s.startswith("출생육아수당")]
+    # what no rule dates (출생육아수당: no source gives when to apply or its payment days) is not written as a
+    # calendar date; only its sourced age bound is
+    allowance = [s for s in by_summary if s.startswith("출생육아수당")]
+    assert allowance == ["출생육아수당: 지원 대상 나이의 마지막 날 (생후 25개월이 되기 전날)"]
     # stable: the same plan gives the same UIDs, so importing it again updates instead of doubling
     second = Calendar.from_ical(client.get("/screener/plan/calendar.ics").content)
     assert sorted(e["UID"] for e in second.walk("VEVENT")) == sorted(e["UID"] for e in events)

@@ -74,10 +74,13 @@ EVERY_PUBLISHED = set(CITY_PLAIN) | set(SHORT.values())
 
 
 def slugs(words: str) -> set[str]:
-    """'CITY hospital seo_congrats' -> the programs' slugs (CITY = the eight city programs with residence only)."""
+    """'CITY hospital seo_congrats' -> the programs' slugs (CITY = the eight city programs listed in CITY_PLAIN)."""
     out = set()
     for word in words.split():
-        out |= set(CITY_PLAIN) if word == "CITY" else {SHORT[word]}
+        if word.startswith("-"):  # 'CITY -allowance': the city programs but that one
+            out -= {SHORT[word[1:]]}
+        else:
+            out |= set(CITY_PLAIN) if word == "CITY" else {SHORT[word]}
     return out
 
 
@@ -126,10 +129,10 @@ PROFILES = [
             income_band="to50",
             employment="none",
         ),
-        "CITY emergency hospital happyplus dong_health dong_congrats",
+        "CITY -allowance emergency hospital happyplus dong_health dong_congrats",
         "housing",
-        "postpartum cover seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats buk_congrats "
-        "gwangsan_congrats",
+        "allowance postpartum cover seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
+        "buk_congrats gwangsan_congrats",
     ),
     (
         "동구, no housing benefit, first child born 2019-01-10 (94 months), not pregnant",
@@ -140,9 +143,9 @@ PROFILES = [
             children=kids((D(2019, 1, 10), 1)),
             housing_benefit=False,
         ),
-        "CITY emergency hospital dong_congrats",
+        "CITY -allowance emergency hospital dong_congrats",
         "housing happyplus cover",
-        "postpartum dong_health seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
+        "allowance postpartum dong_health seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
         "buk_congrats gwangsan_congrats",
     ),
     (
@@ -185,17 +188,17 @@ PROFILES = [
     (
         "북구, planning to marry, no children, not pregnant",
         Answers(district="buk-gu", marital="planning", pregnant=False, has_children=False),
-        "CITY housing buk_center",
+        "CITY -allowance housing buk_center",
         "cover",
-        "happyplus postpartum emergency hospital dong_health seo_postpartum nam_toys gwangsan_center dong_congrats "
-        "seo_congrats nam_congrats buk_congrats gwangsan_congrats",
+        "allowance happyplus postpartum emergency hospital dong_health seo_postpartum nam_toys gwangsan_center "
+        "dong_congrats seo_congrats nam_congrats buk_congrats gwangsan_congrats",
     ),
     (
         "남구, married 2025-04-12, no children, pregnancy not answered",
         Answers(district="nam-gu", marital="married", married_on=D(2025, 4, 12), has_children=False),
         "CITY happyplus nam_toys",
-        "housing postpartum cover nam_congrats",
-        "emergency hospital dong_health seo_postpartum buk_center gwangsan_center dong_congrats seo_congrats "
+        "housing postpartum cover nam_congrats hospital",
+        "emergency dong_health seo_postpartum buk_center gwangsan_center dong_congrats seo_congrats "
         "buk_congrats gwangsan_congrats",
     ),
     (
@@ -219,10 +222,10 @@ PROFILES = [
     (
         "동구, housing benefit not answered, child born 2022-02-28 (57 months)",
         Answers(district="dong-gu", pregnant=False, has_children=True, children=kids((D(2022, 2, 28), 1))),
-        "CITY emergency hospital dong_congrats",
+        "CITY -allowance emergency hospital dong_congrats",
         "dong_health housing happyplus cover",
-        "postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats buk_congrats "
-        "gwangsan_congrats",
+        "allowance postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
+        "buk_congrats gwangsan_congrats",
     ),
     (
         "동구, housing benefit, child turns 6 today (72 months: 'under 6' no longer)",
@@ -233,9 +236,9 @@ PROFILES = [
             children=kids((D(2020, 11, 29), 1)),
             housing_benefit=True,
         ),
-        "CITY emergency hospital dong_congrats",
+        "CITY -allowance emergency hospital dong_congrats",
         "housing happyplus cover",
-        "dong_health postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
+        "allowance dong_health postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
         "buk_congrats gwangsan_congrats",
     ),
     (
@@ -247,10 +250,10 @@ PROFILES = [
             children=kids((D(2020, 11, 30), 1)),
             housing_benefit=True,
         ),
-        "CITY emergency hospital dong_congrats dong_health",
+        "CITY -allowance emergency hospital dong_congrats dong_health",
         "housing happyplus cover",
-        "postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats buk_congrats "
-        "gwangsan_congrats",
+        "allowance postpartum seo_postpartum nam_toys buk_center gwangsan_center seo_congrats nam_congrats "
+        "buk_congrats gwangsan_congrats",
     ),
     (
         "광산구, married 2024-01-01, employed at a firm of 100-299, no children, not pregnant",
@@ -263,9 +266,9 @@ PROFILES = [
             employment="employed",
             firm_size="u300",
         ),
-        "CITY happyplus gwangsan_center",
+        "CITY -allowance happyplus gwangsan_center",
         "housing",
-        "cover postpartum emergency hospital dong_health seo_postpartum nam_toys buk_center dong_congrats "
+        "allowance cover postpartum emergency hospital dong_health seo_postpartum nam_toys buk_center dong_congrats "
         "seo_congrats nam_congrats buk_congrats gwangsan_congrats",
     ),
     (
@@ -280,8 +283,8 @@ PROFILES = [
             employment="employed",
         ),
         "CITY postpartum happyplus nam_toys",
-        "cover housing",
-        "emergency hospital dong_health seo_postpartum buk_center gwangsan_center dong_congrats seo_congrats "
+        "cover housing hospital",
+        "emergency dong_health seo_postpartum buk_center gwangsan_center dong_congrats seo_congrats "
         "nam_congrats buk_congrats gwangsan_congrats",
     ),
     (
@@ -311,9 +314,9 @@ PROFILES = [
         "district not answered, single, no children, not pregnant, not working",
         Answers(marital="single", pregnant=False, has_children=False, employment="none"),
         "",
-        "CITY seo_postpartum nam_toys buk_center gwangsan_center dong_congrats",
-        "housing happyplus postpartum emergency hospital cover dong_health seo_congrats nam_congrats buk_congrats "
-        "gwangsan_congrats",
+        "CITY -allowance seo_postpartum nam_toys buk_center gwangsan_center dong_congrats",
+        "allowance housing happyplus postpartum emergency hospital cover dong_health seo_congrats nam_congrats "
+        "buk_congrats gwangsan_congrats",
     ),
     (
         "광산구, third child born 2026-11-01, basic livelihood and housing benefit, married 2015",
@@ -546,13 +549,18 @@ def test_birth_order_range_and_the_child_that_fits_best():
     assert verdict(program, fourth).group == Group.INELIGIBLE
 
 
-def test_an_expected_child_counts_for_birth_order_and_windows_but_has_no_age_yet():
+def test_an_expected_child_counts_for_birth_order_windows_and_ages_from_birth_but_not_a_later_age():
     order = factories.program(birth_order_from=2, residence_required=False)
-    age = factories.program(child_age_until_months=72, residence_required=False)
+    age = factories.program(child_age_until_months=72, residence_required=False)  # from birth to 6: once it is born
+    older = factories.program(child_age_from_months=6, residence_required=False)  # from 6 months: not yet
     window = factories.program(window_from_birth_days=-30, window_until_birth_days=30, residence_required=False)
     expecting = Answers(pregnant=True, due_date=D(2027, 3, 1), expected_order=2, has_children=False)
     assert verdict(order, expecting).group == Group.ELIGIBLE
-    assert verdict(age, expecting).group == Group.INELIGIBLE
+    v = verdict(age, expecting)
+    assert v.group == Group.ELIGIBLE and "태어나면" in v.conditions[0].reason
+    assert verdict(older, expecting).group == Group.INELIGIBLE
+    assert verdict(age, Answers(has_children=False)).group == Group.CHECK  # perhaps expecting: not answered
+    assert verdict(age, Answers(pregnant=False, has_children=False)).group == Group.INELIGIBLE
     v = verdict(window, expecting)
     assert v.group == Group.ELIGIBLE and (v.apply_from, v.apply_until) == (D(2027, 1, 30), D(2027, 3, 31))
     assert verdict(window, Answers(pregnant=True, has_children=False)).group == Group.CHECK  # no due date

@@ -251,7 +251,7 @@ def test_the_seed_claims_nothing_no_source_gives(catalogue):
     [
         # a couple in 북구 with no child and no pregnancy: 출생육아수당 is not theirs to count on
         ("birth-childrearing-allowance", Answers(district="buk-gu", marital="married", pregnant=False,
-                                                 has_children=False), {Group.CHECK, Group.INELIGIBLE}),
+                                                 has_children=False), {Group.INELIGIBLE}),
         # a school-age child: the 24-hour centre is for children from 6 months to school age
         ("emergency-childcare-24h", Answers(district="seo-gu", pregnant=False, has_children=True,
                                             children=(Child(D(2018, 3, 1), 1),)), {Group.CHECK, Group.INELIGIBLE}),
