@@ -46,10 +46,10 @@ from catalogue import (  # noqa: E402 (this directory on the path)
     database_url,
     last_line,
     manage,
-    ms,
     prepare,
     start_gunicorn,
     stop_gunicorn,
+    wrk,
 )
 
 OUT_DIR = ROOT / "var" / "bench"
@@ -207,22 +207,6 @@ def check_results(page: str, today: datetime.date) -> dict[str, int]:
     return counts
 
 
-def run_wrk(url: str, duration: int, connections: int, cookie: str | None = None) -> dict:
-    """catalogue.wrk's command, parsing and failure rules, with an optional Cookie header."""
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
-    cmd += ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=duration + 60, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", out, re.M))
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
-    if not rps or set(latency) != {"50", "99"}:
-        raise RuntimeError(f"cannot parse wrk output for {url}:\n{out}")
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    *failed, timeouts = [int(n) for n in errors.groups()] if errors else [0, 0, 0, 0]
-    if re.search(r"Non-2xx or 3xx responses", out) or any(failed):
-        raise RuntimeError(f"{url}: failed requests under load:\n{out}")
-    return {"rps": float(rps.group(1)), "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]), "timeouts": timeouts}
-
-
 def count_queries(env, cookie: str, today: datetime.date, show: bool) -> dict:
     runs = json.loads(last_line(manage(env, "shell", "-c", QUERIES % {"cookie": cookie, "path": RESULTS})))
     if any(r["status"] != 200 for r in runs):
@@ -281,7 +265,7 @@ def main() -> int:
             for label, path, sent in (("/livez", "/livez", None), ("screener results", RESULTS, cookie)):
                 print(f"bench: wrk {path}", flush=True)
                 rows.append(
-                    {"page": label, "path": path, **run_wrk(base + path, args.duration, args.connections, sent)}
+                    {"page": label, "path": path, **wrk(base + path, args.duration, args.connections, sent)}
                 )
             status, _, page = browser.request("GET", RESULTS)  # the session survived the load
             if status != 200 or check_results(page, today) != verdicts:

@@ -113,6 +113,20 @@ def test_a_status_no_officer_confirmed_is_unknown_and_a_closed_one_is_not_met():
     assert verdict(p, Answers(district="seo-gu")).group == Group.INELIGIBLE
 
 
+def test_a_date_with_no_rule_in_force_is_unknown_never_eligible():
+    """Every rule of the program ended before the day judged (or starts after it): the record says nothing for that
+    day, so the verdict says so rather than judging on residence alone."""
+    p = factories.program(provider=factories.district(), birth_order_from=2)
+    Rule.objects.filter(program=p).update(valid_until=D(2025, 12, 31))
+    Amount.objects.filter(program=p).delete()
+    v = verdict(p, SEO_GU_MOTHER)
+    assert v.group == Group.CHECK
+    (gap,) = [c for c in v.conditions if c.key == "complete"]
+    assert "2026. 12. 1.에 적용되는 지원 기준이 입력되어 있지 않아요" in gap.reason
+    born_2025 = Answers(district="seo-gu", pregnant=False, children=(Child(D(2025, 3, 1), 2),))
+    assert verdict(p, born_2025, today=D(2025, 6, 1)).group == Group.ELIGIBLE  # while they were in force
+
+
 def test_conditions_carry_the_source_they_rest_on():
     p = factories.program(provider=factories.district(), birth_order_from=2)
     v = verdict(p, SEO_GU_MOTHER)
@@ -232,7 +246,14 @@ def test_every_seed_rule_case_passes(catalogue, capsys):
     call_command("check_rules")
     out = capsys.readouterr().out
     ran = int(out.split(" of ")[1].split()[0])
-    assert ran >= 3 * Program.objects.published().exclude(kind=Program.Kind.PROJECT).count() * 0.5
+    benefits = Program.objects.published().exclude(kind=Program.Kind.PROJECT)
+    assert ran == RuleCase.objects.count()  # every case of every program ran
+    for program in benefits:  # at least three cases each, each citing its sentence, and where the sources state a
+        cases = list(program.cases.all())  # condition, a household that does not meet it
+        assert len(cases) >= 3, program.slug
+        if program.rules.exists():
+            assert any(c.expected == RuleCase.Expected.INELIGIBLE for c in cases), program.slug
+        assert all(c.cites.strip() for c in cases), program.slug
 
 
 def test_the_seed_claims_nothing_no_source_gives(catalogue):
