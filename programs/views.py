@@ -30,7 +30,7 @@ def program_list(request):
 def stage_detail(request, slug):
     stage = selectors.stage_or_404(request, slug)
     page = selectors.stage_programs(request, stage, request.GET.get("page"))
-    return render(request, "programs/lifestage_detail.html", {"stage": stage, "page": page})
+    return render(request, "programs/lifestage_detail.html", {"stage": stage, "current_stage": stage, "page": page})
 
 
 @login_not_required

@@ -110,3 +110,28 @@ def test_a_hole_that_is_not_printed_as_is_is_an_error(rf, catalogue):
     template = Template('{% kept "test-hole" with here %}<a href="{{ here|upper }}">x</a>{% endkept %}')
     with pytest.raises(TemplateSyntaxError, match="not printed as is"):
         template.render(Context({"request": rf.get("/"), "here": "/a/"}))
+
+
+def test_a_kept_block_sees_only_what_it_names_so_nothing_personal_can_leak(rf, catalogue):
+    """The innocent edit issue 15 warns of: `{{ user.email }}` inside a kept block. It renders empty for everybody —
+    the block's context holds only its named values and holes — so the first visitor's address is never kept and
+    shown to the next one with the same flags."""
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load fragments %}{% kept "test-leak" staff=user.is_staff with here %}'
+        "[{{ user.email }}|{{ request.path }}|{{ staff }}|{{ here }}]{% endkept %}"
+    )
+    first = User.objects.create_user("first.visitor@test.local", "pw-first-1", name="첫째")
+    second = User.objects.create_user("second.visitor@test.local", "pw-second-1", name="둘째")
+    pages = []
+    for user, path in ((first, "/a/"), (second, "/b/")):
+        request = rf.get(path)
+        request.user = user
+        pages.append(template.render(Context({"request": request, "user": user, "here": path})))
+    assert pages == ["[||False|/a/]", "[||False|/b/]"]
+    assert "first.visitor" not in "".join(pages)
+    # the named value is part of the key: a staff user gets a block of its own
+    request = rf.get("/c/")
+    request.user = User.objects.create_user("staff.visitor@test.local", "pw-staff-1", name="담당", is_staff=True)
+    assert template.render(Context({"request": request, "user": request.user, "here": "/c/"})) == "[||True|/c/]"

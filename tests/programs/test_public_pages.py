@@ -32,6 +32,15 @@ def test_stage_page_lists_its_published_programs_only(client, catalogue):
     assert "과제명 확인 필요" not in body  # drafts never reach residents
 
 
+def test_the_stage_navigation_marks_the_stage_shown_and_only_it(client, catalogue):
+    import re
+
+    for slug, name in (("birth", "출생"), ("meeting", "만남")):  # the kept navigation, one per stage
+        page = html(client.get(f"/stages/{slug}/"))
+        assert re.findall(r'aria-current="page"><span[^>]*>\d</span>([^<]+)</a>', page) == [name]
+    assert 'aria-current="page"><span' not in html(client.get("/"))
+
+
 def test_district_page_tells_the_districts_own_programs_and_the_citys_apart(client, catalogue):
     response = client.get("/districts/dong-gu/")
     body = html(response)
