@@ -3,8 +3,13 @@
 from django.utils.translation import get_language
 
 
+def in_english() -> bool:
+    """Whether the active language is English (/en/...); Korean otherwise, also when none is active."""
+    return (get_language() or "ko").startswith("en")
+
+
 def localized(obj, field: str) -> str:
-    if (get_language() or "ko").startswith("en"):
+    if in_english():
         value = getattr(obj, f"{field}_en", "")
         if value:
             return value

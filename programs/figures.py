@@ -26,9 +26,10 @@ from django.db import connections
 from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from districts.models import District
+from portal.i18n import in_english
 
 from .models import Application, LifeStage, Program
 
@@ -41,12 +42,8 @@ OPEN = (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED)
 DAY = 86400
 
 
-def _english() -> bool:
-    return (get_language() or "ko").startswith("en")
-
-
 def _name(korean: str, english: str) -> str:
-    return english if english and _english() else korean
+    return english if english and in_english() else korean
 
 
 @dataclass

@@ -4,7 +4,8 @@ import datetime
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+
+from portal.i18n import in_english
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def won(amount):
     if amount is None or amount == "":
         return ""
     number = f"{int(amount):,}"
-    return f"{number} won" if (get_language() or "ko").startswith("en") else f"{number}원"
+    return f"{number} won" if in_english() else f"{number}원"
 
 
 @register.filter
@@ -25,7 +26,7 @@ def kdate(value):
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()  # the day in Seoul
-    if (get_language() or "ko").startswith("en"):
+    if in_english():
         return formats.date_format(value, "M j, Y")
     return f"{value.year}. {value.month}. {value.day}."
 

@@ -2,18 +2,14 @@
 
 import datetime
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.i18n import in_english
 from portal.templatetags.portal import kdate
 
 from ..models import Question
 
 NOT_ANSWERED = "—"
-
-
-def _english() -> bool:
-    return (get_language() or "ko").startswith("en")
 
 
 def answer_text(kind: str, value, choices: list[str], choices_en: list[str]) -> str:
@@ -31,14 +27,14 @@ def answer_text(kind: str, value, choices: list[str], choices_en: list[str]) -> 
             return f"{int(value):,}"
         except (TypeError, ValueError):
             return str(value)
-    if kind == Question.Kind.CHOICE and _english() and value in choices and len(choices_en) == len(choices):
+    if kind == Question.Kind.CHOICE and in_english() and value in choices and len(choices_en) == len(choices):
         return choices_en[choices.index(value)]
     return str(value)
 
 
 def snapshot_rows(snapshot: dict) -> list[dict]:
     """The submitted questions and answers, as they were asked."""
-    english = _english()
+    english = in_english()
     rows = []
     for q in (snapshot or {}).get("questions", []):
         label = (q.get("label_en") if english else "") or q.get("label", "")

@@ -38,8 +38,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from districts.access import (
@@ -51,6 +51,7 @@ from districts.access import (
 )
 from portal import compiled
 from portal.compiled import CompiledQuery
+from portal.i18n import in_english
 
 from ..models import AccessRecord, Application, Program
 from ..selectors import catalogue_nav, index_for
@@ -143,7 +144,7 @@ def _scope(request, administrator, district) -> _Scope:
     query string against them. Synthetic benchmark programs appear only if they take online applications, so a big
     generated catalogue does not flood the list. Kept with the per-revision catalogue index (programs/index.py),
     which every change to a program replaces."""
-    english = (get_language() or "ko").startswith("en")
+    english = in_english()
     index = index_for(request)
     kept = getattr(index, "queue_scopes", None)
     if kept is None:
@@ -429,7 +430,7 @@ def queue(request):
     found = found[:PAGE_SIZE]
     if backwards:
         found.reverse()
-    now, english = timezone.now(), (get_language() or "ko").startswith("en")
+    now, english = timezone.now(), in_english()
     rows = [_Row(values, now, english) for values in found]
     has_next = more if not backwards else True
     has_previous = more if backwards else after is not None
@@ -589,7 +590,7 @@ def export(request):
         header = [_("접수번호"), _("신청인"), _("지원사업"), _("담당 기관"), _("상태"), _("제출일시"), _("대기 일수"),
                   _("기한 넘김"), _("담당 심사자")]  # fmt: skip
         labels = {value: str(label) for value, label in S.choices}
-        english = (get_language() or "ko").startswith("en")
+        english = in_english()
         lines = _export_lines(q, header, labels, _("예"), english)
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from districts.access import applications_reviewable_by, is_administrator
+from portal.i18n import in_english
 
 from .. import documents as files
 from ..applications.display import snapshot_rows
@@ -36,7 +37,7 @@ def _decisions(application: Application) -> list[str]:
 
 def _screen(request, application, *, decision_form=None, note_form=None, status=200):
     snapshot = application.snapshot or {}
-    english = (request.LANGUAGE_CODE or "ko").startswith("en")
+    english = in_english()
     context = {
         "application": application,
         "program": application.program,
