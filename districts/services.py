@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .access import OFFICERS, REVIEWERS
+from .access import ADMINISTRATORS, OFFICERS, REVIEWERS
 from .models import Assignment, District, Role
 from .roles import role_group
 
@@ -34,7 +34,13 @@ def assignment_revoke(*, assignment: Assignment, by=None, via: str = Assignment.
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.revoked_at is None:
         _revoke(assignment, by=by, via=via)
-        assignment.user.groups.remove(role_group(GROUP_FOR_ROLE[assignment.role]))
+        user = assignment.user
+        user.groups.remove(role_group(GROUP_FOR_ROLE[assignment.role]))
+        # The last role gone, the workspace goes too: is_staff was set by the grant, not by anyone's decision.
+        staff_still = Assignment.objects.active().filter(user=user).exists()
+        if user.is_staff and not (staff_still or user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()):
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
     return assignment
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from districts.access import officer_district
-from districts.models import Assignment, Role
+from districts.models import Assignment, District, Role
 from programs.models import Program, Source
 from tests import factories
 
@@ -143,10 +143,32 @@ def test_assign_officer_command_records_grants_and_revocations(catalogue):
     assert [(a.district.slug, a.granted_via, a.revoked_at is not None) for a in rows] == [
         ("nam-gu", "command", True), ("buk-gu", "command", True)]  # fmt: skip
     assert officer_district(get_user_model().objects.get(pk=user.pk)) is None
+    assert not get_user_model().objects.get(pk=user.pk).is_staff  # the last role revoked: no workspace left
     with pytest.raises(CommandError):
         call_command("assign_officer", "nobody@test.local", "nam-gu", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("assign_officer", "kim@test.local", "atlantis", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_revoking_one_of_two_roles_or_an_administrators_role_keeps_the_workspace(catalogue):
+    from django.contrib.auth.models import Group
+
+    from districts.access import ADMINISTRATORS
+    from districts.services import assignment_grant, assignment_revoke
+
+    seo_gu = District.objects.get(slug="seo-gu")
+    user = get_user_model().objects.create_user(email="two.roles@test.local", password="pw-two-2026-x")
+    officer = assignment_grant(user=user, role=Role.OFFICER, district=seo_gu)
+    reviewer = assignment_grant(user=user, role=Role.REVIEWER, district=seo_gu)
+    assignment_revoke(assignment=officer)
+    assert get_user_model().objects.get(pk=user.pk).is_staff  # still a reviewer
+    assignment_revoke(assignment=reviewer)
+    assert not get_user_model().objects.get(pk=user.pk).is_staff
+    admin = get_user_model().objects.create_user(email="admin.role@test.local", password="pw-adm-2026-x")
+    admin.groups.add(Group.objects.get_or_create(name=ADMINISTRATORS)[0])
+    assignment_revoke(assignment=assignment_grant(user=admin, role=Role.REVIEWER, district=seo_gu))
+    assert get_user_model().objects.get(pk=admin.pk).is_staff  # an administrator keeps the admin
 
 
 @pytest.mark.django_db
