@@ -1,9 +1,6 @@
 """Who may touch what: the one place that answers it. Every staff view and admin fetches through these."""
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
-
-from portal.compiled import CompiledQuery
 
 from .models import Assignment, District, Role
 
@@ -23,23 +20,13 @@ def is_administrator(user) -> bool:
     return cached
 
 
-def _roles_row(shape, v):
-    district_fields = [f.attname for f in District._meta.concrete_fields]
-    active = Assignment.objects.active().filter(user_id=v.user_id)
-    return active.values_list("role", *(f"district__{name}" for name in district_fields))
-
-
-_ROLES = CompiledQuery(_roles_row)  # compiled once (portal/compiled.py): asked on every staff page
-
-
 def _roles_load(user) -> None:
     """Both district roles of the user in one query (at most one active assignment per role: a constraint)."""
     if hasattr(user, "_officer_district") and hasattr(user, "_reviewer_district"):
         return
-    district_fields = [f.attname for f in District._meta.concrete_fields]
     found = {}
-    for role, *values in _ROLES.rows(user_id=user.pk):
-        found.setdefault(role, District.from_db(DEFAULT_DB_ALIAS, district_fields, values))
+    for assignment in Assignment.objects.active().filter(user_id=user.pk).select_related("district"):
+        found.setdefault(assignment.role, assignment.district)
     user._officer_district = found.get(Role.OFFICER)
     user._reviewer_district = found.get(Role.REVIEWER)
 
@@ -86,8 +73,8 @@ def applications_reviewable_by(user) -> QuerySet:
 
 def applications_in_scope(district_id) -> QuerySet:
     """The applications of one review scope: a district's (or the city's) by its id, or all of them (None). Only for
-    a scope worked out from the user as applications_reviewable_by does (the queue's compiled queries,
-    programs/review/queue.py, take the id as a value)."""
+    a scope worked out from the user as applications_reviewable_by does (the queue, programs/review/queue.py, keeps
+    the id among its filter values)."""
     from programs.models import Application
 
     submitted = Application.objects.exclude(status=Application.Status.DRAFT)

@@ -130,8 +130,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails a request (and /healthz) in seconds, not after the kernel's TCP timeout;
     # ?connect_timeout= in DATABASE_URL overrides it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-# The hot queries (portal/compiled.py) run as prepared statements on PostgreSQL; 0 behind a transaction pooler.
-DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -240,7 +238,7 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_ENGINE = "portal.sessions"  # Django's database sessions, read by a query compiled once
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # Django's database sessions, as they come
 SESSION_COOKIE_HTTPONLY = True
 
 # Production (DEBUG off) is HTTPS only: plain http is redirected, browsers are told to use HTTPS for a year (HSTS,

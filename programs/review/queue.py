@@ -49,8 +49,6 @@ from districts.access import (
     is_reviewer,
     reviewer_district,
 )
-from portal import compiled
-from portal.compiled import CompiledQuery
 from portal.i18n import in_english
 
 from ..models import AccessRecord, Application, Program
@@ -88,7 +86,7 @@ _ROW_ATTRIBUTES = tuple(name.replace("__", "_") for name in _ROW_NAMES)
 
 
 class _Filters(NamedTuple):
-    """What the queue's filters make of its SQL; the filters' values go in as parameters (portal/compiled.py)."""
+    """What the queue's filters make of its SQL (which filters, how many statuses); their values are in `slots`."""
 
     administrator: bool  # every application, or one scope (`scope`: a district's id)
     statuses: int  # how many statuses are chosen: values status0, status1, ...
@@ -225,7 +223,7 @@ def queue_read(request, data) -> Queue:
 
 
 def _filtered(filters: _Filters, v) -> QuerySet:
-    """The queue's filters on its scope, every value read from `v` (see portal/compiled.py: nothing else may vary)."""
+    """The queue's filters on its scope, every value read from `v`."""
     qs = applications_in_scope(None if filters.administrator else v.scope)
     qs = qs.filter(status__in=[getattr(v, f"status{i}") for i in range(filters.statuses)])
     used = filters.used
@@ -248,7 +246,7 @@ def _filtered(filters: _Filters, v) -> QuerySet:
         qs = qs.filter(assigned_to__isnull=True)
     if "reference" in used:
         qs = qs.filter(reference=v.reference)
-    if "name" in used:  # a LIKE pattern: the ORM builds this shape every time (compiled.py)
+    if "name" in used:  # the applicant's name as submitted, by its beginning
         qs = qs.alias(applicant_name=KT("snapshot__applicant__name")).filter(applicant_name__istartswith=v.name)
     return qs
 
@@ -273,11 +271,6 @@ def _rows_by_id_query(shape: tuple[bool, int], v) -> QuerySet:
     return rows.order_by(*(("submitted_at", "id") if ascending else ("-submitted_at", "-id")))
 
 
-_PAGE = CompiledQuery(_page_query)  # each compiled once per shape, then only given values
-_ROWS_BY_ID = CompiledQuery(_rows_by_id_query)
-_COMPILED_IDS = PAGE_SIZE + 1  # longer id lists (the export) are built by the ORM as usual
-
-
 def _page(queue: Queue, *, ascending: bool, cursor=None, limit: int) -> list[tuple]:
     """The next `limit` rows after `cursor` in (submitted_at, id) order, up or down, as tuples of ROW_FIELDS (the
     program, district and assignee joined), no model instances: one query (two on PostgreSQL with several
@@ -288,37 +281,30 @@ def _page(queue: Queue, *, ascending: bool, cursor=None, limit: int) -> list[tup
     shape = _PageShape(queue.filters, cursor is not None, ascending, limit, branch=False)
     union = _per_status(queue, shape, slots)
     if union is None:
-        return _PAGE.rows(shape, **slots)
+        return list(_page_query(shape, SimpleNamespace(**slots)))
     # PostgreSQL, several statuses: the page's ids from one index scan per status, then its rows by id (one
     # statement with both plans in ~1.3 ms; two, ~0.6 ms). The ids came through the reviewer's scope.
-    direction = "DESC" if not ascending else "ASC"
-    sql, params = union
-    with connection.cursor() as db:
-        # Only Django-compiled SQL and ASC/DESC go into the text; every value is a parameter.
-        compiled.execute(db, f"{sql} ORDER BY 2 {direction}, 1 {direction} LIMIT %s", [*params, limit])
-        ids = [row[0] for row in db.fetchall()]
+    order = ("submitted_at", "id") if ascending else ("-submitted_at", "-id")
+    ids = [pk for pk, _moment in union.order_by(*order)[:limit]]
     if not ids:
         return []
-    by_id = {f"id{i}": pk for i, pk in enumerate(ids)}
-    if len(ids) > _COMPILED_IDS:
-        return list(_rows_by_id_query((ascending, len(ids)), SimpleNamespace(**by_id)))
-    return _ROWS_BY_ID.rows((ascending, len(ids)), **by_id)
+    return list(_rows_by_id_query((ascending, len(ids)), SimpleNamespace(**{f"id{i}": pk for i, pk in enumerate(ids)})))
 
 
-def _per_status(queue: Queue, shape: _PageShape, slots: dict) -> tuple[str, list] | None:
-    """PostgreSQL, several statuses: `(SELECT id, submitted_at ... AND status IN (%s) ORDER BY ... LIMIT n) UNION
-    ALL ...`, one branch per status, as (sql, params); None elsewhere (then `status IN (...)` is asked directly).
-
-    Why: with `status IN (...)` PostgreSQL reads every matching row of the (district, status, submitted_at, id)
-    index and sorts them before the LIMIT (~100,000 at a million applications); one branch per status is an ordered
-    index scan that stops after `limit` rows. Only ids are selected (a branch with the joins costs ~2 ms to plan);
-    the branch is compiled once per shape (portal/compiled.py) and given each status in turn."""
+def _per_status(queue: Queue, shape: _PageShape, slots: dict) -> QuerySet | None:
+    """PostgreSQL, several statuses: `(SELECT id, submitted_at ... AND status = %s ORDER BY ... LIMIT n) UNION ALL
+    ...`, one branch per status (QuerySet.union of sliced branches); None elsewhere (then `status IN (...)` is asked
+    directly)."""
+    # Why: with `status IN (...)` PostgreSQL reads every matching row of the (district, status, submitted_at, id)
+    # index and sorts them before the LIMIT (~100,000 at a million applications); one branch per status is an
+    # ordered index scan that stops after `limit` rows. Only ids are selected (a branch with the joins costs ~2 ms
+    # to plan).
     if len(queue.statuses) < 2 or connection.vendor != "postgresql":
         return None
     branch = shape._replace(filters=shape.filters._replace(statuses=1), branch=True)
     common = {name: value for name, value in slots.items() if not name.startswith("status")}
-    parts = [_PAGE.sql_with_params(branch, status0=status, **common) for status in queue.statuses]
-    return " UNION ALL ".join(f"({sql})" for sql, _params in parts), [p for _sql, params in parts for p in params]
+    first, *rest = (_page_query(branch, SimpleNamespace(status0=status, **common)) for status in queue.statuses)
+    return first.union(*rest, all=True)
 
 
 def _capped_count(queue: Queue, cap: int) -> int:
@@ -329,11 +315,7 @@ def _capped_count(queue: Queue, cap: int) -> int:
     union = _per_status(queue, shape, queue.slots)
     if union is None:
         return queue.queryset.order_by("submitted_at", "id").values("pk")[: cap + 1].count()
-    sql, params = union
-    counted = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS counted"  # noqa: S608 (the ORM's SQL)  # nosec B608
-    with connection.cursor() as db:
-        db.execute(counted, [*params, cap + 1])  # the values stay bound parameters
-        return db.fetchone()[0]
+    return union.order_by()[: cap + 1].count()  # the union orders by its first branch's terms unless told not to
 
 
 class _Program:

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from districts.access import ADMINISTRATORS
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
-from portal.compiled import readable
 from portal.models import Notification, User
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +36,7 @@ def test_the_user_roles_and_unread_count_cost_two_queries(client, catalogue):
     client.get(NOTIFICATIONS)
     with CaptureQueriesContext(connection) as page:
         html = client.get(NOTIFICATIONS).content.decode()
-    sql = [readable(q["sql"]) for q in page.captured_queries]  # prepared statements as their SQL (PostgreSQL)
+    sql = [q["sql"] for q in page.captured_queries]
     users = [q for q in sql if q.startswith('SELECT "portal_user"')]
     assert len(users) == 1 and "auth_group" in users[0] and '"portal_notification"' in users[0]
     assert not [q for q in sql if "auth_group" in q and q not in users]  # no query of its own for the flag
