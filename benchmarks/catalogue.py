@@ -226,6 +226,16 @@ def print_table(rows: list[dict]) -> None:
         )
 
 
+def bench_env(database: str, hosts: str = "127.0.0.1", **extra: str) -> tuple[dict, float, tuple]:
+    """What every benchmark starts with: wrk on the machine, the start time and load average (others' work on this
+    machine skews the numbers), and gunicorn's environment (production settings, DEBUG off, a throwaway key)."""
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is not installed (apt-get install wrk)")
+    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "0", "SECRET_KEY": "bench-only-not-a-secret",
+           "ALLOWED_HOSTS": hosts, **extra}  # fmt: skip
+    return env, time.monotonic(), os.getloadavg()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--programs", type=int, default=10_000, help="synthetic programs in the database (10000)")
@@ -233,16 +243,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate portal_bench first")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("bench: wrk is not installed (apt-get install wrk)")
-    started, load = time.monotonic(), os.getloadavg()  # others' work on this machine skews the numbers
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.fresh),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    env, started, load = bench_env(database_url(args.fresh))
     facts = prepare(env, args.programs)
     if not facts["slug"]:
         sys.exit("bench: no synthetic program to load: use --programs > 0")

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -46,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue import (  # noqa: E402 (this directory on the path)
     ROOT,
     WORKERS,
+    bench_env,
     database_url,
     last_line,
     manage,
@@ -281,16 +281,7 @@ def main() -> int:
         "logged-in session is saved at most once a minute (the idle clock), and this shows the pages without that wait",
     )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("bench: wrk is not installed (apt-get install wrk)")
-    started, load = time.monotonic(), os.getloadavg()  # others' work on this machine skews the numbers
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.fresh, DB_NAME),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-    }
+    env, started, load = bench_env(database_url(args.fresh, DB_NAME), "127.0.0.1,testserver")
     facts = prepare(env, args.applications, args.connections)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 (a local file name)
     OUT_DIR.mkdir(parents=True, exist_ok=True)

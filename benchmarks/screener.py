@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue import (  # noqa: E402 (this directory on the path)
     ROOT,
     WORKERS,
+    bench_env,
     database_url,
     last_line,
     manage,
@@ -228,17 +228,7 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help=f"drop and recreate {DB_NAME} first")
     parser.add_argument("--show-queries", action="store_true", help="print the results page's SQL")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("bench: wrk is not installed (apt-get install wrk)")
-    started, load = time.monotonic(), os.getloadavg()  # others' work on this machine skews the numbers
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.fresh, DB_NAME),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-    }
+    env, started, load = bench_env(database_url(args.fresh, DB_NAME), "127.0.0.1,testserver", SECURE_SSL_REDIRECT="0")
     facts = prepare(env, args.programs)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 (a local file name)
