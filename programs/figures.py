@@ -32,13 +32,13 @@ from districts.models import District
 from portal.i18n import in_english
 
 from .models import Application, LifeStage, Program
+from .workflow.table import DECIDED, OPEN, SEEN_BY_STAFF
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 MONTHS = 12
 SUPPRESS_BELOW = 5  # the public page shows a count of 1 to 4 as "<5"; a rate or median of fewer as "—"
 S = Application.Status
-STATUSES = [s for s in S if s != S.DRAFT]
-OPEN = (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED)
+STATUSES = [S(s) for s in SEEN_BY_STAFF]
 DAY = 86400
 
 
@@ -116,7 +116,7 @@ class MedianSeconds(Aggregate):
 
 def decisions(applications: QuerySet, since: datetime.datetime, *, in_database: bool | None = None) -> dict:
     """{decided, approved, median_seconds} of the applications decided since `since`. One query."""
-    decided = applications.filter(status__in=Application.DECIDED, decided_at__gte=since, submitted_at__isnull=False)
+    decided = applications.filter(status__in=DECIDED, decided_at__gte=since, submitted_at__isnull=False)
     if in_database is None:
         in_database = connections[decided.db].vendor == "postgresql"
     if in_database:
@@ -138,7 +138,7 @@ def decisions(applications: QuerySet, since: datetime.datetime, *, in_database: 
 def application_figures(base: QuerySet, *, today: datetime.date | None = None, all_districts=False) -> Figures:
     """The figures of the applications in `base` (drafts never count). `all_districts`: list every district, with
     its zero, not only those with applications (the administrators' view of the whole city)."""
-    applications = base.exclude(status=S.DRAFT).order_by()
+    applications = base.filter(status__in=SEEN_BY_STAFF).order_by()
     months = window(today)
     since = _start(months[0])
 

@@ -26,14 +26,14 @@ from django.utils import timezone
 
 from portal.models import Notification
 
-from .applications.services import notification_url
 from .models import AccessRecord, Application, ApplicationEvent, Document, FileToDelete, Program, PurgeRecord
 from .models.review import access_records_detach, access_records_expire
+from .workflow.moves import notification_url
+from .workflow.table import DECIDED, FINAL
 
 logger = logging.getLogger(__name__)
 
 S = Application.Status
-CLOSED = (S.APPROVED, S.REJECTED, S.WITHDRAWN)
 ACCESS_LOG_MIN_YEARS = 2
 BATCH_SIZE = 500
 
@@ -70,7 +70,7 @@ def with_closed_at(queryset):
     withdrawn_at = ApplicationEvent.objects.filter(application=OuterRef("pk"), to_status=S.WITHDRAWN).order_by("-at")
     return queryset.annotate(
         closed_at=Case(
-            When(status__in=Application.DECIDED, then=F("decided_at")),
+            When(status__in=DECIDED, then=F("decided_at")),
             When(status=S.WITHDRAWN, then=Coalesce(Subquery(withdrawn_at.values("at")[:1]), F("updated_at"))),
         )
     )
@@ -79,7 +79,7 @@ def with_closed_at(queryset):
 def expired_applications(*, retention_years: int, now: datetime.datetime):
     """Closed applications of the programs kept `retention_years`, closed longer ago than that."""
     cutoff = years_before(now, retention_years)
-    closed = Application.objects.filter(program__retention_years=retention_years, status__in=CLOSED)
+    closed = Application.objects.filter(program__retention_years=retention_years, status__in=FINAL)
     return with_closed_at(closed).filter(closed_at__lt=cutoff)
 
 
@@ -91,7 +91,7 @@ def stale_drafts(*, now: datetime.datetime, days: int):
 
 def retained_until(application: Application) -> datetime.datetime | None:
     """When a closed application will be destroyed; None while it is open."""
-    if application.status not in CLOSED:
+    if application.status not in FINAL:
         return None
     closed_at = with_closed_at(Application.objects.filter(pk=application.pk)).values_list("closed_at", flat=True)
     closed = closed_at.first()

@@ -169,6 +169,16 @@ def resident(email=None, *, verified=True, consented=True, **kw):
     return user
 
 
+def reviewer(district_obj: District, email=None):
+    """A reviewer of `district_obj`'s applications (an Assignment, as the administrator grants it)."""
+    from districts.models import Assignment, Role
+    from districts.services import assignment_grant
+
+    user = resident(email or f"reviewer.{next(_seq)}@test.local", consented=False)
+    assignment_grant(user=user, role=Role.REVIEWER, district=district_obj, via=Assignment.Via.SEED)
+    return user
+
+
 def online_program(*, provider=None, documents=(("주민등록등본", True), ("소득 확인 서류", False)), **kw):
     """A published program taking online applications, with a birth-date, a birth-order and a yes/no question."""
     from programs.models import ApplicationForm, Question, RequiredDocument

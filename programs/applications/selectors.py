@@ -57,13 +57,6 @@ def draft_form_or_404(application: Application) -> ApplicationForm:
     return form
 
 
-WITHDRAWABLE = (
-    Application.Status.SUBMITTED,
-    Application.Status.IN_REVIEW,
-    Application.Status.SUPPLEMENT_REQUESTED,
-)
-
-
 def open_request(application: Application) -> str:
     """What the reviewer asked for, while the request for more documents is open."""
     if application.status != Application.Status.SUPPLEMENT_REQUESTED:

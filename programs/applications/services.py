@@ -1,18 +1,15 @@
-"""Every write a resident makes to an application. Status moves go through programs.workflow.application_move;
-documents through programs.documents; mail through portal.notifications (after commit)."""
+"""Every write a resident makes to an application. Status moves go through programs.workflow.moves.application_move,
+which also tells the resident; documents go through programs.documents."""
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from portal.notifications import notification_send
 
 from .. import documents as files
 from ..models import Application, ApplicationEvent, Document, Program, Question
 from ..presentation import eligibility_lines
-from ..workflow import APPLICANT, MoveRefused, application_move
+from ..workflow import MoveRefused
+from ..workflow.moves import application_move
 
 S = Application.Status
 
@@ -147,26 +144,17 @@ def application_submit(*, application: Application, actor) -> Application:
             raise NotReady(problems)
         now = timezone.now()
         reference = f"GJ-{timezone.localdate(now).year}-{locked.pk:06d}"
-        event = application_move(
-            application=locked,
-            to=S.SUBMITTED,
-            actor=actor,
-            by=APPLICANT,
-            extra={"snapshot": _snapshot(locked), "submitted_at": now, "reference": reference},
-        )
-        notify_status(event)
+        extra = {"snapshot": _snapshot(locked), "reference": reference}
+        application_move(application=locked, to=S.SUBMITTED, actor=actor, extra=extra)
     return locked
 
 
 def application_withdraw(*, application: Application, actor, reason: str = "") -> ApplicationEvent:
-    with transaction.atomic():
-        event = application_move(application=application, to=S.WITHDRAWN, actor=actor, by=APPLICANT, reason=reason)
-        notify_status(event)
-    return event
+    return application_move(application=application, to=S.WITHDRAWN, actor=actor, reason=reason)
 
 
 def application_answer_supplement(*, application: Application, actor, note: str, uploads: list) -> ApplicationEvent:
-    """The resident's answer to a request for more documents: the files and a note, then back to the queue."""
+    """The resident's answer to a request for more documents: the files and a note, then back to the office."""
     if application.status != S.SUPPLEMENT_REQUESTED:
         raise MoveRefused(_("지금은 보완 서류를 낼 수 없습니다."), application.status)
     now = timezone.now()
@@ -175,43 +163,4 @@ def application_answer_supplement(*, application: Application, actor, note: str,
             application=application, actor=actor, kind=ApplicationEvent.Kind.DOCUMENTS, reason=note, at=now
         )
         files.store_documents(application=application, uploads=uploads, uploaded_by=actor, event=added)
-        event = application_move(
-            application=application, to=S.SUBMITTED, actor=actor, by=APPLICANT, extra={"supplement_answered_at": now}
-        )
-        notify_status(event)
-    return event
-
-
-STATUS_MAIL = {
-    S.SUBMITTED: gettext_lazy("신청이 접수되었습니다"),
-    S.IN_REVIEW: gettext_lazy("신청을 검토하고 있습니다"),
-    S.SUPPLEMENT_REQUESTED: gettext_lazy("서류 보완을 요청합니다"),
-    S.APPROVED: gettext_lazy("신청이 승인되었습니다"),
-    S.REJECTED: gettext_lazy("신청이 반려되었습니다"),
-    S.WITHDRAWN: gettext_lazy("신청을 취소했습니다"),
-}
-
-
-def notification_url(public_id) -> str:
-    """The link of every notification about an application; purge_expired finds them by it (programs/retention.py)."""
-    with translation.override("ko"):
-        return reverse("programs:application", args=[public_id])
-
-
-def notify_status(event: ApplicationEvent) -> None:
-    """Tell the applicant about a status move, with the reason, on the site and (after commit) by mail."""
-    application = event.application
-    with translation.override("ko"):
-        headline = str(STATUS_MAIL.get(event.to_status, Application.Status(event.to_status).label))
-        lines = [
-            _("사업: %(p)s") % {"p": application.program.title},
-            _("접수번호: %(r)s") % {"r": application.reference or "-"},
-            _("상태: %(s)s") % {"s": Application.Status(event.to_status).label},
-        ]
-        if event.reason:
-            lines.append(_("사유: %(r)s") % {"r": event.reason})
-        lines.append(_("진행 상황과 이력은 '내 신청'에서 볼 수 있습니다."))
-    url = notification_url(application.public_id)
-    notification_send(
-        user=application.applicant, title=f"{headline} ({application.reference})", body="\n".join(lines), url=url
-    )
+        return application_move(application=application, to=S.SUPPLEMENT_SUBMITTED, actor=actor)

@@ -23,6 +23,7 @@ from ..screener.answers import Answers
 from ..screener.rules import evaluate
 from ..screener.selectors import SESSION_KEY as SCREENER_SESSION_KEY
 from ..workflow import MoveRefused
+from ..workflow.table import WITHDRAWABLE
 from . import forms, selectors, services
 from .display import answer_text, snapshot_rows
 from .gates import resident_gate
@@ -270,7 +271,7 @@ def _detail(request, application, supplement_form=None, status=200, store_down=F
         "events": selectors.timeline(application),
         "rows": snapshot_rows(application.snapshot),
         "documents": application.documents.all(),
-        "can_withdraw": application.status in selectors.WITHDRAWABLE,
+        "can_withdraw": application.status in WITHDRAWABLE,
         "supplement_form": supplement_form,
         "request_reason": selectors.open_request(application),
         "demonstration": _on_demonstration_form(application),
@@ -292,7 +293,7 @@ def application_detail(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_withdraw(request, public_id):
     application = selectors.my_application_or_404(request.user, public_id)
-    if application.status not in selectors.WITHDRAWABLE:
+    if application.status not in WITHDRAWABLE:
         messages.error(request, _("이 신청은 지금 취소할 수 없습니다."))
         return redirect(existing_url(application))
     form = forms.WithdrawForm(request.POST if request.method == "POST" else None)

@@ -1,6 +1,6 @@
 """A resident's application to a program, its events (the timeline) and its documents.
 
-Status changes happen in one function only (programs/workflow.py: application_move), never by saving
+Status changes happen in one function only (programs/workflow/moves.py: application_move), never by saving
 this model: the admin shows the status read-only."""
 
 import uuid
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..workflow import table as workflow
 from .catalogue import Program
 from .forms import RequiredDocument
 
@@ -21,18 +22,11 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("작성 중")
-        SUBMITTED = "submitted", _("접수")
-        IN_REVIEW = "in_review", _("검토 중")
-        SUPPLEMENT_REQUESTED = "supplement_requested", _("보완 요청")
-        APPROVED = "approved", _("승인")
-        REJECTED = "rejected", _("반려")
-        WITHDRAWN = "withdrawn", _("신청 취소")
+    Status = workflow.Status  # the statuses and every set of them are the workflow table's
 
     # Still open: a resident has at most one of these per program.
-    ACTIVE = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.SUPPLEMENT_REQUESTED)
-    DECIDED = (Status.APPROVED, Status.REJECTED)
+    ACTIVE = workflow.ACTIVE
+    DECIDED = workflow.DECIDED
 
     public_id = models.UUIDField(_("공개 식별자"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("접수번호"), max_length=20, unique=True, null=True, blank=True, editable=False)
@@ -76,7 +70,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "program"],
-                condition=Q(status__in=["draft", "submitted", "in_review", "supplement_requested"]),
+                condition=Q(status__in=list(workflow.ACTIVE)),
                 name="one_active_application_per_program",
             )
         ]
@@ -103,6 +97,11 @@ class Application(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def status_tone(self) -> str:
+        """The badge's colour family, from the workflow table."""
+        return workflow.WORKFLOW.state(self.status).tone
 
 
 class ApplicationEvent(models.Model):
@@ -137,6 +136,11 @@ class ApplicationEvent(models.Model):
     @property
     def is_internal(self) -> bool:
         return self.kind not in self.PUBLIC_KINDS
+
+    @property
+    def is_start(self) -> bool:
+        """The first line of the timeline: the draft was started (a status event from no status)."""
+        return self.kind == self.Kind.STATUS and not self.from_status
 
 
 def document_path(instance, filename):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Application
+from ..workflow.table import OFFICE
 
 
 def target_days(program) -> int:
@@ -12,8 +13,9 @@ def target_days(program) -> int:
 
 
 def is_overdue(application: Application, now=None) -> bool:
-    """Waiting past the target: submitted (or answered) longer ago than the program's processing target."""
-    if application.status not in (Application.Status.SUBMITTED, Application.Status.IN_REVIEW):
+    """Waiting past the target: the office has the next step, and it was submitted (or the documents asked for
+    came) longer ago than the program's processing target."""
+    if application.status not in OFFICE:
         return False
     since = application.supplement_answered_at or application.submitted_at
     if since is None:

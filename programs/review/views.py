@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from districts.access import applications_reviewable_by, is_administrator
+from districts.access import applications_reviewable_by
 from portal.i18n import in_english
 
 from .. import documents as files
@@ -15,7 +15,9 @@ from ..applications.display import snapshot_rows
 from ..applications.views import storage_unavailable
 from ..models import AccessRecord, Application, Document
 from ..retention import retained_until
-from ..workflow import REVIEWER, MoveRefused, allowed_targets
+from ..workflow import MoveRefused
+from ..workflow.moves import decisions_open_to
+from ..workflow.table import OPEN
 from . import forms, services
 from .audit import access_record
 from .selectors import is_overdue, target_days
@@ -30,11 +32,6 @@ def _reviewable_or_404(request, public_id) -> Application:
     )
 
 
-def _decisions(application: Application) -> list[str]:
-    status = S.IN_REVIEW if application.status == S.SUBMITTED else application.status
-    return [t for t in allowed_targets(status, REVIEWER)]
-
-
 def _screen(request, application, *, decision_form=None, note_form=None, status=200):
     snapshot = application.snapshot or {}
     english = in_english()
@@ -46,7 +43,8 @@ def _screen(request, application, *, decision_form=None, note_form=None, status=
         "applicant": snapshot.get("applicant", {}),
         "events": application.events.select_related("actor").prefetch_related("documents"),
         "documents": application.documents.select_related("requirement"),
-        "decisions": _decisions(application),
+        "decisions": decisions_open_to(request.user, application),
+        "is_open": application.status in OPEN,
         "decision_form": decision_form or forms.DecisionForm(district=application.district),
         "note_form": note_form or forms.NoteForm(),
         "mine": application.assigned_to_id == request.user.pk,
@@ -80,9 +78,7 @@ def take(request, public_id):
 def release(request, public_id):
     application = _reviewable_or_404(request, public_id)
     try:
-        services.application_release(
-            application=application, reviewer=request.user, administrator=is_administrator(request.user)
-        )
+        services.application_release(application=application, reviewer=request.user)
     except MoveRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 
 from programs.applications import services
 from programs.models import Application, Document
-from programs.workflow import REVIEWER, MoveRefused, application_move
+from programs.workflow.moves import MoveRefused, application_move
 from tests import factories
 
 S = Application.Status
@@ -128,10 +128,11 @@ def test_withdraw_before_a_decision_only(draft, django_capture_on_commit_callbac
 def test_answering_a_request_for_documents_returns_it_to_review(draft, media, django_capture_on_commit_callbacks):
     complete(draft)
     draft = services.application_submit(application=draft, actor=draft.applicant)
-    application_move(application=draft, to=S.IN_REVIEW, actor=None, by=REVIEWER)
+    reviewer = factories.reviewer(draft.district)
+    application_move(application=draft, to=S.IN_REVIEW, actor=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         application_move(
-            application=draft, to=S.SUPPLEMENT_REQUESTED, actor=None, by=REVIEWER, reason="등본 전체를 올려 주세요"
+            application=draft, to=S.SUPPLEMENT_REQUESTED, actor=reviewer, reason="등본 전체를 올려 주세요"
         )
         services.application_answer_supplement(
             application=draft,
@@ -140,7 +141,7 @@ def test_answering_a_request_for_documents_returns_it_to_review(draft, media, dj
             uploads=[(None, factories.upload("등본-전체.png", factories.PNG, "image/png"))],
         )
     draft.refresh_from_db()
-    assert draft.status == S.SUBMITTED and draft.supplement_answered_at is not None
+    assert draft.status == S.SUPPLEMENT_SUBMITTED and draft.supplement_answered_at is not None
     added = draft.documents.get(original_name="등본-전체.png")
     assert added.event.reason == "전체 페이지를 올립니다" and added.content_type == "image/png"
     with pytest.raises(MoveRefused):

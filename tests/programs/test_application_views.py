@@ -15,7 +15,7 @@ from districts.models import Role
 from districts.services import assignment_grant
 from programs import documents as docs
 from programs.models import Application, ApplicationEvent, Document
-from programs.workflow import REVIEWER, application_move
+from programs.workflow.moves import application_move
 from tests import factories
 
 S = Application.Status
@@ -187,8 +187,9 @@ def test_a_failed_upload_during_a_supplement_keeps_the_request_open(client, resi
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
     application.refresh_from_db()
-    application_move(application=application, to=S.IN_REVIEW, actor=None, by=REVIEWER)
-    application_move(application=application, to=S.SUPPLEMENT_REQUESTED, actor=None, by=REVIEWER, reason="등본 전체")
+    reviewer = factories.reviewer(application.district)
+    application_move(application=application, to=S.IN_REVIEW, actor=reviewer)
+    application_move(application=application, to=S.SUPPLEMENT_REQUESTED, actor=reviewer, reason="등본 전체")
     detail = client.get(reverse("programs:application", args=[application.public_id]))
     assert "등본 전체" in detail.text and "보완 서류 제출" in detail.text
     files_before = sorted(p.name for p in media.rglob("*") if p.is_file())
@@ -202,7 +203,8 @@ def test_a_failed_upload_during_a_supplement_keeps_the_request_open(client, resi
     assert not application.events.filter(kind="documents").exists()
     response = client.post(url, {"note": "올립니다", "files": [factories.upload("좋은.pdf")]})
     application.refresh_from_db()
-    assert response.status_code == 302 and application.status == S.SUBMITTED and application.documents.count() == 2
+    assert response.status_code == 302 and application.status == S.SUPPLEMENT_SUBMITTED
+    assert application.documents.count() == 2
 
 
 # The access walk ------------------------------------------------------------------------------------------------
@@ -371,8 +373,9 @@ def test_a_supplement_while_the_store_is_down_keeps_the_request_open(client, res
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
     application.refresh_from_db()
-    application_move(application=application, to=S.IN_REVIEW, actor=None, by=REVIEWER)
-    application_move(application=application, to=S.SUPPLEMENT_REQUESTED, actor=None, by=REVIEWER, reason="등본 전체")
+    reviewer = factories.reviewer(application.district)
+    application_move(application=application, to=S.IN_REVIEW, actor=reviewer)
+    application_move(application=application, to=S.SUPPLEMENT_REQUESTED, actor=reviewer, reason="등본 전체")
     events = ApplicationEvent.objects.count()
     store_down()
     url = reverse("programs:application_supplement", args=[application.public_id])

@@ -100,7 +100,8 @@ def by_key(tallies):
 def test_numbers_on_a_known_set(known):
     f = application_figures(Application.objects.all(), today=TODAY)
     assert f.total == 9  # the draft is not counted
-    assert by_key(f.by_status) == {"submitted": 1, "in_review": 1, "supplement_requested": 1, "approved": 3,
+    assert by_key(f.by_status) == {"submitted": 1, "in_review": 1, "supplement_requested": 1, "supplement_submitted": 0,
+                                   "approved": 3,
                                    "rejected": 2, "withdrawn": 1}  # fmt: skip
     seo, dong, city = (Program.objects.get(slug=s) for s in (SEO, DONG, CITY))
     assert by_key(f.by_program) == {seo.pk: 6, dong.pk: 2, city.pk: 1}

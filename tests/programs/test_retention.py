@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Notification
-from programs.applications.services import notify_status
+from programs.workflow.moves import resident_tell
 from programs.documents import store_documents
 from programs.models import (
     AccessRecord,
@@ -129,7 +129,7 @@ def test_apply_destroys_expired_applications_their_files_and_old_access_records_
     # what the resident was told about an expired application goes with it; about a kept one, and the rest, stays
     resident = apps["short approved 2y"].applicant
     for name in ("short approved 2y", "usual approved 2y"):  # told as a decision tells them
-        notify_status(ApplicationEvent(application=apps[name], to_status=S.APPROVED, reason="소득 기준 충족"))
+        resident_tell(ApplicationEvent(application=apps[name], to_status=S.APPROVED, reason="소득 기준 충족"))
     other = Notification.objects.create(user=resident, title="다른 안내", body="", url="/programs/")
     kept_notice = Notification.objects.get(url__contains=str(apps["usual approved 2y"].public_id))
     expired_files, kept_files = stored(EXPIRED, scene), stored(KEPT, scene)

@@ -14,7 +14,7 @@ from districts.services import assignment_grant
 from programs.applications import services as resident_services
 from programs.models import AccessRecord, Application, ReasonTemplate
 from programs.review import services
-from programs.workflow import MoveRefused
+from programs.workflow.moves import MoveRefused
 from tests import factories
 
 S = Application.Status
@@ -176,7 +176,7 @@ def test_request_documents_then_the_answer_returns_to_the_queue(scene, django_ca
         application=application, actor=application.applicant, note="올립니다", uploads=[(None, factories.upload())]
     )
     application.refresh_from_db()
-    assert application.status == S.SUBMITTED and application.supplement_answered_at
+    assert application.status == S.SUPPLEMENT_SUBMITTED and application.supplement_answered_at
     services.application_decide(application=application, reviewer=scene["seo reviewer"], decision="approve")
     application.refresh_from_db()
     assert application.status == S.APPROVED

@@ -38,6 +38,7 @@ from django.utils import timezone
 from districts.models import Assignment, Role
 from portal.models import User
 from programs.models import AccessRecord, Application, ApplicationEvent, Document, Program
+from programs.workflow import table as workflow
 
 BATCH_SIZE = 10_000  # bulk_create (and --delete)
 COPY_BATCH_SIZE = 100_000  # applications per COPY on PostgreSQL (their events follow in a second COPY)
@@ -47,17 +48,17 @@ REFERENCE_PREFIX = "GJ-SYN-"  # 15 characters with its 8 digits: within the colu
 MIN_USERS = 2_000
 S = Application.Status
 # The status values as plain text (the COPY lines are formatted from them).
-DRAFT, SUBMITTED, IN_REVIEW, SUPPLEMENT = (
+DRAFT, SUBMITTED, IN_REVIEW, SUPPLEMENT, ANSWERED = (
     S.DRAFT.value,
     S.SUBMITTED.value,
     S.IN_REVIEW.value,
     S.SUPPLEMENT_REQUESTED.value,
+    S.SUPPLEMENT_SUBMITTED.value,
 )
 APPROVED, REJECTED, WITHDRAWN = S.APPROVED.value, S.REJECTED.value, S.WITHDRAWN.value
 # Relative weights of the statuses (per 100 applications).
 STATUS_WEIGHTS = {APPROVED: 62, REJECTED: 14, WITHDRAWN: 6, SUBMITTED: 10, IN_REVIEW: 5, SUPPLEMENT: 3}
-OPEN = {SUBMITTED, IN_REVIEW, SUPPLEMENT}
-DECIDED = {APPROVED, REJECTED}
+OPEN, DECIDED = set(workflow.OPEN), set(workflow.DECIDED)
 # The reasons a reviewer gives (stored data, like a real reviewer's text, not interface strings).
 SUPPLEMENT_REASON = "소득 확인 서류를 추가로 제출해 주세요. (합성 데이터)"
 REJECT_REASON = "지원 대상 조건을 충족하지 않습니다. (합성 데이터)"
@@ -285,7 +286,7 @@ class Command(BaseCommand):
         return reviewers
 
     def _application(self, rng, now: int, number, planned, programs, people, reviewers) -> tuple[Row, list[Event]]:
-        """One application and its status events, as the workflow (programs/workflow.py) would have written them."""
+        """One application and its status events, as the workflow (programs/workflow/) would have written them."""
         position, status, slot = planned
         program = programs[position]
         # An open application's applicant is fixed by its slot (one open application per program and person).
@@ -297,6 +298,7 @@ class Command(BaseCommand):
             decided = min(now, submitted + rng.randrange(1 * DAY, 40 * DAY))
         elif status == SUBMITTED and rng.random() < 0.15:  # came back with the documents asked for
             answered = min(now, submitted + rng.randrange(1 * DAY, 20 * DAY))
+            status = ANSWERED
         staff = reviewers.get(program.provider_id)
         if staff and status not in (SUBMITTED, WITHDRAWN):
             assigned_to = rng.choice(staff)
@@ -305,12 +307,11 @@ class Command(BaseCommand):
         events = [Event(pk, "", DRAFT, "", created), Event(pk, DRAFT, SUBMITTED, "", submitted)]
         if status == WITHDRAWN:
             events.append(Event(pk, SUBMITTED, WITHDRAWN, "", min(now, submitted + rng.randrange(DAY, 14 * DAY))))
-        elif answered:  # taken, asked for documents, answered: back in the queue, unassigned
-            reviewer = rng.choice(staff) if staff else None
+        elif answered:  # taken, asked for documents, answered: back with the reviewer who asked
             third = (answered - submitted) // 3
-            events.append(Event(reviewer, SUBMITTED, IN_REVIEW, "", submitted + third))
-            events.append(Event(reviewer, IN_REVIEW, SUPPLEMENT, SUPPLEMENT_REASON, submitted + 2 * third))
-            events.append(Event(pk, SUPPLEMENT, SUBMITTED, "", answered))
+            events.append(Event(assigned_to, SUBMITTED, IN_REVIEW, "", submitted + third))
+            events.append(Event(assigned_to, IN_REVIEW, SUPPLEMENT, SUPPLEMENT_REASON, submitted + 2 * third))
+            events.append(Event(pk, SUPPLEMENT, ANSWERED, "", answered))
         elif status != SUBMITTED:
             taken = assigned_at or min(now, submitted + rng.randrange(DAY))
             events.append(Event(assigned_to, SUBMITTED, IN_REVIEW, "", taken))
