@@ -24,32 +24,15 @@ from import_export.widgets import ManyToManyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.access import is_administrator, officer_district, programs_editable_by
+from districts.admin_access import RoleAccess
 
 from . import services
 from .models import Amount, LifeStage, Program, Rule, RuleCase, Source
 
 
-class AdministratorsOnly:
-    """Stages and districts are the administrators' to keep."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
 @admin.register(LifeStage)
-class LifeStageAdmin(AdministratorsOnly, admin.ModelAdmin):
+class LifeStageAdmin(RoleAccess, admin.ModelAdmin):
+    access = "administrators"
     list_display = ["order", "name", "name_en", "slug"]
     list_display_links = ["name"]
 
@@ -180,7 +163,7 @@ class NotVerifiedFor180Days(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RoleAccess, admin.ModelAdmin):
     """Where facts come from. Any officer may record a source and read all of them (a city press release is every
     district's source); changing or deleting one, which every fact citing it shares, is for administrators."""
 
@@ -188,56 +171,14 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "issuer"]
     search_fields = ["title", "issuer", "url", "document_number", "key"]
 
-    def _staff(self, request):
-        return is_administrator(request.user) or officer_district(request.user) is not None
-
-    def has_module_permission(self, request):
-        return self._staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._staff(request)
-
-    def has_add_permission(self, request):
-        return self._staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user) or (obj is None and self._staff(request))
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-
-def may_edit_program(request, obj=None) -> bool:
-    if is_administrator(request.user):
-        return True
-    if officer_district(request.user) is None:
-        return False
-    return obj is None or obj.provider_id == officer_district(request.user).pk
-
-
-class FollowsTheProgram:
-    """A program's rules, amounts and cases are edited by whoever may edit the program."""
-
-    def _may(self, request, obj):
-        return may_edit_program(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj)
+    access = "sources"
 
 
 FACT_FIELDS = ["valid_from", "valid_until", "source", "quote"]
 
 
-class RuleInline(FollowsTheProgram, admin.StackedInline):
+class RuleInline(RoleAccess, admin.StackedInline):
+    access = "program_parts"  # whoever may edit the program
     model = Rule
     extra = 0
     fields = [("key", "low", "high"), ("choice", "percent"), ("text", "text_en"), ("valid_from", "valid_until"),
@@ -246,7 +187,8 @@ class RuleInline(FollowsTheProgram, admin.StackedInline):
     verbose_name_plural = _("지원 조건 (출처와 적용 기간별)")
 
 
-class AmountInline(FollowsTheProgram, admin.StackedInline):
+class AmountInline(RoleAccess, admin.StackedInline):
+    access = "program_parts"  # whoever may edit the program
     model = Amount
     extra = 0
     fields = [("lump_sum", "per_payment", "frequency", "payments", "cap", "unit"),
@@ -256,7 +198,8 @@ class AmountInline(FollowsTheProgram, admin.StackedInline):
     verbose_name_plural = _("지원 금액 (출처와 적용 기간별)")
 
 
-class RuleCaseInline(FollowsTheProgram, admin.StackedInline):
+class RuleCaseInline(RoleAccess, admin.StackedInline):
+    access = "program_parts"  # whoever may edit the program
     model = RuleCase
     extra = 0
     fields = ["name", ("on_date", "expected", "expected_total"), "household", "cites"]
@@ -264,7 +207,8 @@ class RuleCaseInline(FollowsTheProgram, admin.StackedInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
+    access = "programs"
     form = ProgramForm
     inlines = [RuleInline, AmountInline, RuleCaseInline]
     autocomplete_fields = ["window_source", "status_source"]
@@ -284,30 +228,6 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     # Who sees what: everything goes through the one access function.
     def get_queryset(self, request):
         return programs_editable_by(request.user).select_related("provider")
-
-    def _may_edit(self, request, obj=None):
-        return may_edit_program(request, obj)
-
-    def has_module_permission(self, request):
-        return self._may_edit(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_add_permission(self, request):
-        return self._may_edit(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)  # officers unpublish; only administrators delete
-
-    def has_import_permission(self, request):
-        return self._may_edit(request)
-
-    def has_export_permission(self, request):
-        return self._may_edit(request)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
@@ -461,6 +381,8 @@ class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         for program in queryset:
             services.program_unpublish(program=program, by=request.user)
         self.message_user(request, gettext("%(n)d건의 게시를 중단했습니다.") % {"n": queryset.count()})
+
+
 from . import admin_forms  # noqa: E402, F401  (application forms, registered on import)
 
 # isort: split

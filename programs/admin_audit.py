@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.access import is_administrator, reviewer_district
+from districts.admin_access import RoleAccess
 from portal.models import User
 
 from .models import AccessRecord, NewsAnnouncement, PurgeRecord, ReasonTemplate
@@ -35,27 +36,9 @@ class StaffUserFilter(admin.SimpleListFilter):
         return queryset
 
 
-class _AdministratorsReadOnly:
-    """A record of what happened: administrators read it; nobody adds, changes or deletes it through the admin."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AccessRecord)
-class AccessRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
+class AccessRecordAdmin(RoleAccess, admin.ModelAdmin):
+    access = "records"  # administrators read it; nobody adds, changes or deletes it here
     list_display = ["at", "user", "ip", "action", "subject", "application_reference", "target", "reason"]
     list_filter = ["action", StaffUserFilter]
     date_hierarchy = "at"
@@ -78,9 +61,11 @@ class AccessRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PurgeRecord)
-class PurgeRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
+class PurgeRecordAdmin(RoleAccess, admin.ModelAdmin):
     """What each `purge_expired --apply` destroyed (retention, 개인정보 보호법 제21조): administrators read it; the
     command alone writes it."""
+
+    access = "records"
 
     list_display = ["started_at", "finished_at", "applications", "drafts", "documents", "files_deleted",
                     "files_failed", "access_records", "command", "run_by"]  # fmt: skip
@@ -93,7 +78,8 @@ class PurgeRecordAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
 
 
 @admin.register(NewsAnnouncement)
-class NewsAnnouncementAdmin(_AdministratorsReadOnly, admin.ModelAdmin):
+class NewsAnnouncementAdmin(RoleAccess, admin.ModelAdmin):
+    access = "records"  # administrators read it; nobody adds, changes or deletes it here
     list_display = ["at", "program", "recipients", "baseline"]
     list_filter = ["baseline"]
     date_hierarchy = "at"
@@ -113,7 +99,8 @@ def _office(request):
 
 
 @admin.register(ReasonTemplate)
-class ReasonTemplateAdmin(admin.ModelAdmin):
+class ReasonTemplateAdmin(RoleAccess, admin.ModelAdmin):
+    access = "reason_templates"
     list_display = ["title", "use", "district", "active", "order"]
     list_filter = ["use", "active", "district"]
     list_select_related = ["district"]
@@ -140,26 +127,3 @@ class ReasonTemplateAdmin(admin.ModelAdmin):
         if office:
             obj.district = office
         super().save_model(request, obj, form, change)
-
-    def _may(self, request, obj=None) -> bool:
-        office = _office(request)
-        if office is None:
-            return True
-        if office is False:
-            return False
-        return obj is None or obj.district_id == office.pk
-
-    def has_module_permission(self, request):
-        return self._may(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_add_permission(self, request):
-        return self._may(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj)  # a decision keeps its own copy of the words, so deleting one is safe

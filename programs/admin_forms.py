@@ -6,52 +6,30 @@ application keeps the snapshot of what it was asked, so editing a form never cha
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from districts.access import is_administrator, officer_district, programs_editable_by
+from districts.access import programs_editable_by
+from districts.admin_access import RoleAccess
 
 from .models import ApplicationForm, Question, RequiredDocument
 
 
-def may_edit_form(request, form: ApplicationForm | None = None) -> bool:
-    """Administrators: every form. A district officer: the forms of their own district's (or the city's) programs."""
-    if is_administrator(request.user):
-        return True
-    district = officer_district(request.user)
-    if district is None:
-        return False
-    return form is None or form.program.provider_id == district.pk
-
-
-class FollowsTheForm:
-    """Inline rows are the form's: whoever may edit the form may edit its questions and documents."""
-
-    def has_view_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-
-class QuestionInline(FollowsTheForm, admin.StackedInline):
+class QuestionInline(RoleAccess, admin.StackedInline):
+    access = "application_forms"  # the form's: whoever may edit the form
     model = Question
     extra = 0
     fields = [("order", "key", "kind", "required"), ("label", "label_en"), ("help_text", "help_text_en"),
               ("choices", "choices_en")]  # fmt: skip
 
 
-class RequiredDocumentInline(FollowsTheForm, admin.TabularInline):
+class RequiredDocumentInline(RoleAccess, admin.TabularInline):
+    access = "application_forms"  # the form's: whoever may edit the form
     model = RequiredDocument
     extra = 0
     fields = ["order", "name", "name_en", "help_text", "help_text_en", "required"]
 
 
 @admin.register(ApplicationForm)
-class ApplicationFormAdmin(admin.ModelAdmin):
+class ApplicationFormAdmin(RoleAccess, admin.ModelAdmin):
+    access = "application_forms"
     list_display = ["program", "provider", "question_count", "document_count", "updated_at"]
     list_select_related = ["program__provider"]
     search_fields = ["program__title"]
@@ -82,18 +60,3 @@ class ApplicationFormAdmin(admin.ModelAdmin):
     @admin.display(description=_("서류 수"))
     def document_count(self, obj):
         return obj.documents.count()
-
-    def has_module_permission(self, request):
-        return may_edit_form(request)
-
-    def has_view_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return may_edit_form(request, obj)
-
-    def has_add_permission(self, request):
-        return may_edit_form(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return may_edit_form(request, obj)

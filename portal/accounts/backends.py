@@ -7,7 +7,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from districts.access import administrator_flag
+from districts.access import administrator_flag, user_roles
 
 
 def _unread_count():
@@ -35,6 +35,6 @@ class PortalBackend(ModelBackend):
         user = user_with_flags(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user._is_administrator = user.administrator  # districts.access.is_administrator reads it
+        user_roles(user, administrator=user.administrator)  # districts.access.is_administrator asks no more
         user.unread_notifications = user.unread  # portal.context_processors.notifications_unread reads it
         return user
