@@ -32,8 +32,10 @@ if not SECRET_KEY:
         if DEBUG
         else __import__("secrets").token_urlsafe(50)
     )
-# The site's own address, for links in mail (a request is not at hand in a background task).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's own address, for links in mail (a request is not at hand in a background task, so it cannot come from
+# the request's host). Unset, it is the address `./run serve` listens on: 127.0.0.1 and PORT (8000 unless set), the
+# same variable the server and the task worker both see.
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}").rstrip("/")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -221,6 +223,8 @@ if os.environ.get("STORAGE_S3_BUCKET"):
         },
     }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files a browser asks for at the site's root (/favicon.ico), served by whitenoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # A strict Content Security Policy: nothing inline anywhere, so no nonce and pages stay cacheable.
 SECURE_CSP = {

@@ -55,8 +55,8 @@ ORDINALS = [
 
 
 def ordinal(n: int) -> str:
-    """1 -> 첫째 (English: 1st)."""
-    return str(ORDINALS[n - 1]) if 1 <= n <= len(ORDINALS) else _("%(n)d째") % {"n": n}
+    """1 -> 첫째 (English: 1st); past 열째, 11번째 (never "11째", which is not Korean)."""
+    return str(ORDINALS[n - 1]) if 1 <= n <= len(ORDINALS) else _("%(n)d번째") % {"n": n}
 
 
 def order_label(low: int | None, high: int | None) -> str:

@@ -19,7 +19,7 @@ from .filters import AGES, BIRTH_ORDERS
 def program_list(request):
     result = selectors.program_search(request, request.GET)
     ages = [(value, ngettext("%(n)d세", "%(n)d세", n) % {"n": n}) for value, n in AGES]
-    birth_orders = [(value, ngettext("%(n)d째", "%(n)d째", n) % {"n": n}) for value, n in BIRTH_ORDERS]
+    birth_orders = [(value, presentation.ordinal(n)) for value, n in BIRTH_ORDERS]  # 첫째, 둘째 … (never "2째")
     context = {"result": result, "query": request.GET, "ages": ages, "birth_orders": birth_orders}
     return render(request, "programs/program_list.html", context)
 

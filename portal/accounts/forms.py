@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
 from portal.consent import ITEMS
+from portal.forms import PlainErrorsMixin, plain_errors
 from portal.mail import email_on_commit
 from portal.models import User
 
@@ -33,11 +34,13 @@ def _password_field(label, autocomplete="new-password", help_text=""):
 
 
 class KrdsFormMixin:
-    """Every widget gets the KRDS class. (Django marks a field with errors aria-invalid and points
-    aria-describedby at <id>_helptext and <id>_error, which templates/accounts/_field.html renders.)"""
+    """Every widget gets the KRDS class, and every message the portal's words (portal.forms). (Django marks a field
+    with errors aria-invalid and points aria-describedby at <id>_helptext and <id>_error, which
+    templates/accounts/_field.html renders.)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_errors(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "krds-form-select")
@@ -150,7 +153,7 @@ class ProfileForm(KrdsFormMixin, forms.ModelForm):
         return f"{digits[:3]}-{digits[3:-4]}-{digits[-4:]}"
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlainErrorsMixin, forms.Form):
     """One checkbox per consent item; the required one must be ticked (refusing it is simply not consenting)."""
 
     def __init__(self, *args, current: dict[str, bool] | None = None, **kwargs):

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import PlainErrorsMixin, plain_errors
+
 from ..models import Question, RequiredDocument
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -12,7 +14,7 @@ MAX_FILES = 10  # per document, per upload
 YES, NO = "yes", "no"
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(PlainErrorsMixin, forms.Form):
     confirmed = forms.BooleanField(
         label=_("위 지원 대상 조건을 확인했습니다. 사실과 다르게 신청하면 지원이 취소되거나 환수될 수 있음을 압니다."),
         error_messages={"required": _("조건을 확인했다면 확인란을 선택해 주세요.")},
@@ -49,7 +51,7 @@ def _field(q: Question, *, required: bool) -> forms.Field:
             return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"class": "krds-input"}), **common)
 
 
-class QuestionsForm(forms.Form):
+class QuestionsForm(PlainErrorsMixin, forms.Form):
     """One field per question, named by its key. `draft=True` (임시 저장) keeps what is valid and asks for nothing."""
 
     def __init__(self, *args, questions, draft=False, **kwargs):
@@ -60,6 +62,7 @@ class QuestionsForm(forms.Form):
             if q.kind == Question.Kind.NUMBER:
                 field.widget.attrs.update({"class": "krds-input", "inputmode": "numeric"})
             self.fields[q.key] = field
+        plain_errors(self)  # the question fields come after the form's own __init__
 
     def stored(self) -> dict:
         """The cleaned answers as JSON values (dates as ISO text); empty answers left out."""
@@ -90,7 +93,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(PlainErrorsMixin, forms.Form):
     """One multiple-file input per document the program asks for."""
 
     def __init__(self, *args, requirements, **kwargs):
@@ -104,7 +107,7 @@ class DocumentsForm(forms.Form):
         return [(r, f) for r in self.requirements for f in self.cleaned_data.get(f"doc_{r.pk}", [])]
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(PlainErrorsMixin, forms.Form):
     note = forms.CharField(
         label=_("보완 내용 설명"),
         max_length=2000,
@@ -114,7 +117,7 @@ class SupplementForm(forms.Form):
     files = MultipleFileField(label=_("보완 서류"), required=True, help_text=_("PDF, JPG, PNG 파일, 각 10MB까지"))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("취소 사유(선택)"),
         max_length=500,

@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import PlainErrorsMixin
 from programs.presentation import ORDINALS
 
 from .answers import (
@@ -72,7 +73,7 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-class TopicForm(forms.Form):
+class TopicForm(PlainErrorsMixin, forms.Form):
     topic = ""
 
     def __init__(self, data=None, *, answers: Answers, today: datetime.date | None = None, **kwargs):
@@ -182,7 +183,7 @@ class PregnancyForm(TopicForm):
         )
 
 
-class ChildForm(forms.Form):
+class ChildForm(PlainErrorsMixin, forms.Form):
     birth_date = forms.DateField(label=_("생년월일"), required=False, widget=DateInput())
     birth_order = forms.TypedChoiceField(
         label=_("몇째"),
@@ -323,7 +324,7 @@ class WorkForm(TopicForm):
         return self.answers.updated(self.topic, employment=employment, firm_size=size)
 
 
-class PlanForm(forms.Form):
+class PlanForm(PlainErrorsMixin, forms.Form):
     """The planner's own start: a due date or a birth date (and the district), written into the same answers."""
 
     KINDS = [("due", _("출산 예정일")), ("born", _("아이가 태어난 날"))]
