@@ -1,38 +1,17 @@
-"""The staff roles and their permissions. The data migration 0003_roles creates them; `ensure_roles` puts them
-back where a database lost them (a test flush) — the same table either way."""
+"""The staff roles: three groups that hold no Django permission. Who may do what is decided in districts/access.py
+(the admin asks it through districts/admin_access.RoleAccess), never by a permission a group holds. The data
+migrations create the groups (0003_roles; 0004_roles_hold_no_permissions took back the permissions 0003 granted,
+which nothing consulted); `ensure_roles` puts them back where a database lost them (a test flush)."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
-ROLES = {
-    "district_officer": [
-        ("programs", "program", ["view", "add", "change"]),
-        ("programs", "historicalprogram", ["view"]),
-    ],
-    "reviewer": [
-        ("programs", "program", ["view"]),
-    ],
-    "administrator": [
-        ("programs", "program", ["view", "add", "change", "delete"]),
-        ("programs", "historicalprogram", ["view"]),
-        ("programs", "lifestage", ["view", "add", "change", "delete"]),
-        ("districts", "district", ["view", "add", "change"]),
-        ("districts", "assignment", ["view", "add", "change"]),
-        ("portal", "user", ["view", "add", "change"]),
-        ("auth", "group", ["view"]),
-    ],
-}
+from .access import ADMINISTRATORS, OFFICERS, REVIEWERS
+
+ROLES = (OFFICERS, REVIEWERS, ADMINISTRATORS)
 
 
-def ensure_roles(group_model=Group, permission_model=Permission) -> dict[str, Group]:
-    groups = {}
-    for name, grants in ROLES.items():
-        group, _ = group_model.objects.get_or_create(name=name)
-        for app_label, model, actions in grants:
-            codenames = [f"{action}_{model}" for action in actions]
-            perms = permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            group.permissions.add(*perms)
-        groups[name] = group
-    return groups
+def ensure_roles() -> dict[str, Group]:
+    return {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
 
 
 def role_group(name: str) -> Group:

@@ -223,15 +223,6 @@ def test_a_status_change_needs_a_note_and_is_dated(officers):
     assert "일시 중단" in page and "예산 소진으로 잠시 멈춥니다." in page
 
 
-def test_the_roles_migration_and_ensure_roles_agree():
-    import importlib
-
-    from districts.roles import ROLES
-
-    migration = importlib.import_module("districts.migrations.0003_roles")
-    assert migration.ROLES == ROLES
-
-
 def _inline_key(data: dict, prefix: str, field: str, value) -> str:
     """The posted name of the inline row of `prefix` whose `field` is `value` (e.g. the residence rule)."""
     return next(k.rsplit("-", 1)[0] for k, v in data.items() if k.startswith(prefix) and k.endswith(f"-{field}")
