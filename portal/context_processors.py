@@ -13,7 +13,17 @@ def site(request):
         "nav": SimpleLazyObject(lambda: catalogue_nav(request)),
         "other_language": other,
         "other_language_url": SimpleLazyObject(lambda: _in_language(request, other)),
+        "alternate_links": SimpleLazyObject(lambda: _alternates(request, other)),
     }
+
+
+def _alternates(request, other: str) -> list[tuple[str, str]]:
+    """The <link rel="alternate" hreflang> pairs of this page: both languages (each page names itself too) and
+    x-default (Korean, the site's language), as absolute URLs, which is what hreflang requires."""
+    here = request.build_absolute_uri(request.get_full_path())
+    there = request.build_absolute_uri(_in_language(request, other))
+    urls = {other: there, ("en" if other == "ko" else "ko"): here}
+    return [("ko", urls["ko"]), ("en", urls["en"]), ("x-default", urls["ko"])]
 
 
 def _in_language(request, language: str) -> str:

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # CORS headers on /api/ only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed here, so they are small behind any proxy (static files: whitenoise's .br/.gz, above). Its
+    # random padding of the gzip header blunts BREACH; below whitenoise, fonts never pass through it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.cache_control.PrivateNoStoreMiddleware",  # personal pages: Cache-Control: private, no-store
     "portal.accounts.middleware.SessionIdleMiddleware",  # each request restarts the 30-minute idle clock
@@ -177,11 +180,9 @@ KRDS_DIR = BASE_DIR / "node_modules" / "krds-uiux" / "resources"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Only the parts of KRDS the pages use (its full stylesheets point at icons that do not exist, which the
-    # manifest storage rightly refuses); the subset built by `manage.py build_assets` sits beside them under the
-    # same prefix, so its relative URLs resolve.
-    ("krds/css/common", KRDS_DIR / "css" / "common"),
-    ("krds/css/token", KRDS_DIR / "css" / "token"),
-    ("krds/fonts", KRDS_DIR / "fonts"),
+    # manifest storage rightly refuses): its images, and the one stylesheet built by `manage.py build_assets`
+    # (KRDS's rules our pages use, Pretendard GOV's unicode-range slices beside it) under the same prefix, so its
+    # relative URLs resolve.
     ("krds/img", KRDS_DIR / "img"),
     ("krds", VAR_DIR / "build" / "krds"),
 ]
