@@ -4,6 +4,7 @@ permission hooks ask ADMIN_ACCESS (below) through one mixin, districts.admin_acc
 from collections.abc import Callable
 from functools import cached_property
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -78,9 +79,14 @@ def is_reviewer(user) -> bool:
     return is_administrator(user) or reviewer_district(user) is not None
 
 
-def programs_editable_by(user) -> QuerySet:
-    from programs.models import Program
+def _programs_model(name: str):
+    """A model of the programs app, through the app registry: districts sits below programs (programs' models point at
+    districts'), so the scopes below name programs' models by label instead of importing them."""
+    return apps.get_model("programs", name)
 
+
+def programs_editable_by(user) -> QuerySet:
+    Program = _programs_model("Program")
     if is_administrator(user):
         return Program.objects.all()
     district = officer_district(user)
@@ -92,8 +98,7 @@ def programs_editable_by(user) -> QuerySet:
 def applications_reviewable_by(user) -> QuerySet:
     """The one way staff reach applications: a reviewer, those sent to their own district (or the city);
     administrators, all. Drafts are the resident's alone. Anything else looks exactly like a missing one."""
-    from programs.models import Application
-
+    Application = _programs_model("Application")
     if is_administrator(user):
         return applications_in_scope(None)
     district = reviewer_district(user)
@@ -106,9 +111,8 @@ def applications_in_scope(district_id) -> QuerySet:
     """The applications of one review scope: a district's (or the city's) by its id, or all of them (None). Only for
     a scope worked out from the user as applications_reviewable_by does (the queue, programs/review/queue.py, keeps
     the id among its filter values)."""
-    from programs.models import Application
-
-    submitted = Application.objects.exclude(status=Application.Status.DRAFT)
+    Application = _programs_model("Application")
+    submitted = Application.objects.exclude(status__in=Application.PRIVATE)  # drafts: the workflow table's private
     return submitted if district_id is None else submitted.filter(district_id=district_id)
 
 

@@ -1,16 +1,16 @@
+"""The base templates' context that belongs to the project itself: this page in the other language, the unread count.
+The apps add their own (programs.context_processors: the catalogue's navigation; districts.context_processors: the
+staff's work links); this module imports no app."""
+
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, override
 
-from programs.selectors import catalogue_nav
-
 
 def site(request):
-    """The catalogue's stages and districts (lazily: pages that do not show them read nothing) and the URL of
-    this page in the other language."""
+    """The URL of this page in the other language, and the hreflang links."""
     other = "en" if (get_language() or "ko") == "ko" else "ko"
     return {
-        "nav": SimpleLazyObject(lambda: catalogue_nav(request)),
         "other_language": other,
         "other_language_url": SimpleLazyObject(lambda: _in_language(request, other)),
         "alternate_links": SimpleLazyObject(lambda: _alternates(request, other)),
@@ -56,18 +56,3 @@ def notifications_unread(request):
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {"notifications_unread": SimpleLazyObject(count)}
-
-
-def staff_menu(request):
-    """The header's work links for staff: the review queue (reviewers, administrators) and the officer's list.
-    Worked out only when a staff member's page shows them."""
-
-    def links() -> dict:
-        from districts.access import is_administrator, is_reviewer, officer_district
-
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_staff:
-            return {}
-        return {"review": is_reviewer(user), "programs": is_administrator(user) or officer_district(user) is not None}
-
-    return {"staff_menu": SimpleLazyObject(links)}

@@ -107,9 +107,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "programs.context_processors.catalogue",  # lazy: the stages and districts of the navigation
                 "portal.accounts.context_processors.session_timer",  # the header's remaining time (logged in)
                 "portal.context_processors.notifications_unread",  # lazy: no query unless shown
-                "portal.context_processors.staff_menu",  # lazy: the header's work links for staff
+                "districts.context_processors.staff_menu",  # lazy: the header's work links for staff
             ],
             "builtins": [
                 "portal.templatetags.portal",

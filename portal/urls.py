@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .accounts import views as accounts_views
-from .ratelimit import rate_limit
+from .ratelimit import login_limit
 
 admin.site.site_header = "맘편한 광주 관리"
 admin.site.site_title = "맘편한 광주 관리"
@@ -15,15 +15,15 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),  # readiness: the database answers (503 if not)
-    # The admin's login form counts against the same per-address limit as ours (portal/ratelimit.py).
-    path("admin/login/", login_not_required(rate_limit("login")(admin.site.login)), name="admin_login"),
+    # The admin's login form shares our limit on failed logins per client address (portal/ratelimit.py).
+    path("admin/login/", login_not_required(login_limit(admin.site.login)), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("programs.api.urls")),  # open data: the JSON API (language-neutral)
     path("", include("programs.open_data.urls")),  # open data: CSV/JSON downloads, sitemap.xml, robots.txt
 ]
 # Korean at /, English at /en/: the language is in the URL, so pages are cacheable and links shareable.
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("programs.home_urls")),  # the first page: the catalogue's
     path("", include("programs.urls")),
     path("", include("districts.urls")),
     path("screener/", include("programs.screener.urls")),

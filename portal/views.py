@@ -3,23 +3,12 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from programs import selectors
-from programs.cache import cache_public_page
-
 logger = logging.getLogger(__name__)
-
-
-@login_not_required
-@require_safe
-@cache_public_page
-def home(request):
-    return render(request, "portal/home.html", {"stage_counts": selectors.stage_counts(request)})
 
 
 @login_not_required

@@ -16,6 +16,13 @@ from .filters import AGES, BIRTH_ORDERS
 @login_not_required
 @require_safe
 @cache_public_page
+def home(request):
+    return render(request, "portal/home.html", {"stage_counts": selectors.stage_counts(request)})
+
+
+@login_not_required
+@require_safe
+@cache_public_page
 def program_list(request):
     result = selectors.program_search(request, request.GET)
     ages = [(value, ngettext("%(n)d세", "%(n)d세", n) % {"n": n}) for value, n in AGES]

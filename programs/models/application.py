@@ -27,6 +27,7 @@ class Application(models.Model):
     # Still open: a resident has at most one of these per program.
     ACTIVE = workflow.ACTIVE
     DECIDED = workflow.DECIDED
+    PRIVATE = workflow.PRIVATE  # the resident's alone: never in a reviewer's scope
 
     public_id = models.UUIDField(_("공개 식별자"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("접수번호"), max_length=20, unique=True, null=True, blank=True, editable=False)
