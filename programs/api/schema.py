@@ -1,18 +1,19 @@
-"""The query parameters of GET /api/v1/programs/: those of /programs/, described when the schema is generated so
-that stage and district values are the catalogue's own (they live in the database, not in code)."""
+"""The query parameters of GET /api/v1/programs/: those of /programs/. Generated without a database query (issue 19):
+`manage.py check --deploy` builds the schema, and a build step runs it before any database exists. So stage, district
+and provider are described as slugs with the list that names them (/api/v1/stages/, /api/v1/districts/), not as an
+enum read from the catalogue; the values fixed in code (kinds, statuses, income, sorts) stay enums."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter
-
-from districts.models import District
+from drf_spectacular.utils import OpenApiParameter
 
 from ..filters import AGES, BIRTH_ORDERS, INCOME_FACETS, MAX_QUERY_LENGTH, SORTS
-from ..models import LifeStage, Program
+from ..models import Program
 
 # An empty value means "not filtered", as when the HTML form sends an unselected field.
 EMPTY = [""]
 MAX_PAGE = 999_999_999  # page numbers have at most 9 digits
+SLUG = {"type": "string", "pattern": "^[-a-z0-9]*$", "maxLength": 50}
 
 
 def _enum(name, values, description):
@@ -20,8 +21,6 @@ def _enum(name, values, description):
 
 
 def program_list_parameters() -> list[OpenApiParameter]:
-    stages = list(LifeStage.objects.order_by("order").values_list("slug", flat=True))
-    districts = list(District.objects.order_by("sort_order", "pk").values_list("slug", flat=True))
     flag = _("‘1’이면 적용")
     return [
         OpenApiParameter(
@@ -33,9 +32,15 @@ def program_list_parameters() -> list[OpenApiParameter]:
             )
             % {"n": MAX_QUERY_LENGTH},
         ),
-        _enum("stage", stages, _("생애주기 단계 (/api/v1/stages/의 slug)")),
-        _enum("district", districts, _("사는 곳: 그 자치구 주민이 이용할 수 있는 사업 (시 사업 포함)")),
-        _enum("provider", districts, _("제공 기관: 그 기관이 제공하는 사업만")),
+        OpenApiParameter("stage", SLUG, description=_("생애주기 단계 (/api/v1/stages/의 slug)")),
+        OpenApiParameter(
+            "district",
+            SLUG,
+            description=_("사는 곳 (/api/v1/districts/의 slug): 그 자치구 주민이 이용할 수 있는 사업 (시 사업 포함)"),
+        ),
+        OpenApiParameter(
+            "provider", SLUG, description=_("제공 기관 (/api/v1/districts/의 slug): 그 기관이 제공하는 사업만")
+        ),
         _enum("kind", Program.Kind.values, _("유형")),
         _enum("status", Program.OperatingStatus.values, _("오늘의 운영 상태")),
         _enum("income", [v for v, _label in INCOME_FACETS], _("소득 기준 (none: 소득 무관)")),
@@ -55,25 +60,15 @@ def program_list_parameters() -> list[OpenApiParameter]:
 
 class ProgramListSchema(AutoSchema):
     def get_override_parameters(self):
-        # Asked several times per schema: read the catalogue once per generated view.
-        parameters = getattr(self.view, "_catalogue_parameters", None)
-        if parameters is None:
-            parameters = self.view._catalogue_parameters = program_list_parameters()
-        return [*super().get_override_parameters(), *parameters]
+        return [*super().get_override_parameters(), *program_list_parameters()]
 
 
 class ProgramDetailSchema(AutoSchema):
     def get_override_parameters(self):
-        parameters = getattr(self.view, "_catalogue_parameters", None)
-        if parameters is None:
-            example = Program.objects.published().order_by("title", "pk").values_list("slug", "title").first()
-            parameters = self.view._catalogue_parameters = [
-                OpenApiParameter(
-                    "slug",
-                    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
-                    OpenApiParameter.PATH,
-                    description=_("서비스ID (사업의 슬러그)"),
-                    examples=[OpenApiExample(example[1], value=example[0])] if example else None,
-                )
-            ]
-        return [*super().get_override_parameters(), *parameters]
+        slug = OpenApiParameter(
+            "slug",
+            {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+            OpenApiParameter.PATH,
+            description=_("서비스ID (사업의 슬러그: /api/v1/programs/ 결과의 slug)"),
+        )
+        return [*super().get_override_parameters(), slug]

@@ -257,7 +257,9 @@ class ErrorSerializer(serializers.Serializer):
 
 class InvalidQuerySerializer(serializers.Serializer):
     detail = serializers.CharField()
-    invalid = serializers.DictField(child=serializers.CharField(), help_text=_("알 수 없는 조건과 그 값"))
+    invalid = serializers.DictField(
+        child=serializers.CharField(), help_text=_("받아들이지 않은 조건과 그 규칙 (보낸 값은 돌려주지 않음)")
+    )
 
 
 class ThrottledSerializer(serializers.Serializer):

@@ -18,7 +18,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from ..filters import PAGE_SIZE
+from ..filters import AGES, BIRTH_ORDERS, INCOME_FACETS, PAGE_SIZE, SORTS
+from ..models import Program
 from ..open_data import selectors as open_data
 from ..selectors import catalogue_nav, index_for, program_search, published_program_or_404
 from . import serializers as s
@@ -80,6 +81,25 @@ class ApiRootView(OpenDataView):
         )
 
 
+_ONE_OF = "다음 중 하나 (one of): %s"
+PARAMETER_RULES = {
+    "q": "1,000자 이하의 글자, 제어 문자 없이 (at most 1,000 characters, no control characters)",
+    "stage": "/api/v1/stages/의 slug 하나 (a slug from /api/v1/stages/)",
+    "district": "/api/v1/districts/의 slug 하나 (a slug from /api/v1/districts/)",
+    "provider": "/api/v1/districts/의 slug 하나 (a slug from /api/v1/districts/)",
+    "kind": _ONE_OF % ", ".join(Program.Kind.values),
+    "status": _ONE_OF % ", ".join(Program.OperatingStatus.values),
+    "income": _ONE_OF % ", ".join(v for v, _label in INCOME_FACETS),
+    "open": _ONE_OF % "1",
+    "online": _ONE_OF % "1",
+    "pregnancy": _ONE_OF % "1",
+    "age": _ONE_OF % ", ".join(v for v, _n in AGES),
+    "order": _ONE_OF % ", ".join(v for v, _n in BIRTH_ORDERS),
+    "sort": _ONE_OF % ", ".join(SORTS),
+    "page": "1 이상의 정수 (a whole number from 1)",
+}
+
+
 def _requested_page(params) -> tuple[int | None, bool]:
     """(page number, valid): a page must be a whole number from 1; absent means 1."""
     if "page" not in params:
@@ -117,9 +137,11 @@ class ProgramListView(OpenDataView):
         params = request.query_params
         page_number, page_valid = _requested_page(params)
         result = program_search(request._request, params)
-        invalid = {name: params.get(name, "") for name in result.ignored}
+        # Each refused parameter with the rule it breaks, never its value (issue 19): a value sent back is a value a
+        # caller's page might one day show unescaped.
+        invalid = {name: PARAMETER_RULES[name] for name in result.ignored}
         if not page_valid:
-            invalid["page"] = params.get("page", "")
+            invalid["page"] = PARAMETER_RULES["page"]
         if invalid:
             return Response(
                 {"detail": _("알 수 없는 조건 값이 있습니다. (Unknown filter values.)"), "invalid": invalid},

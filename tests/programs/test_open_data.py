@@ -14,9 +14,11 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.test.utils import override_settings
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from districts.models import District
+from programs.api.views import PARAMETER_RULES
 from programs.models import CatalogueRevision, LifeStage, Program
 from programs.open_data import records
 from tests import factories
@@ -227,6 +229,19 @@ BAD = [
 def test_the_api_names_unknown_filter_values_with_a_400_never_a_500(client, catalogue, query, name):
     data = api(client, "/api/v1/programs/" + query, status=400)
     assert name in data["invalid"] and data["detail"]
+    assert data["invalid"][name] == PARAMETER_RULES[name]  # the parameter's rule, not the value sent
+
+
+def test_an_invalid_value_is_never_sent_back(client, catalogue):
+    """Issue 19, item 5: the 400 names the parameter and its rule; what was sent (markup here) never comes back."""
+    probe = "<script>alert(1)</script>" + "x" * 1000
+    response = client.get("/api/v1/programs/", {"q": probe, "stage": "<b>nope</b>", "page": "<i>"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<script>" not in body and "<b>" not in body and "<i>" not in body and "xxxx" not in body
+    invalid = response.json()["invalid"]
+    assert set(invalid) == {"q", "stage", "page"}
+    assert "1,000" in invalid["q"] and "/api/v1/stages/" in invalid["stage"]
 
 
 @pytest.mark.parametrize(("query", "_name"), BAD)
@@ -430,7 +445,19 @@ def test_the_openapi_schema_is_valid_and_describes_the_records(client, catalogue
         "q", "stage", "district", "provider", "kind", "status", "income", "open", "online", "pregnancy", "age",
         "order", "sort", "page",
     }  # fmt: skip
-    assert "birth" in parameters["stage"]["schema"]["enum"]  # the catalogue's own stages
+    # stages and districts are the catalogue's (database rows): described by the lists that name them, not read
+    assert parameters["stage"]["schema"]["pattern"] and "/api/v1/stages/" in parameters["stage"]["description"]
+    assert "/api/v1/districts/" in parameters["district"]["description"]
+    assert "title" in parameters["sort"]["schema"]["enum"]  # values fixed in code stay enums
+
+
+def test_the_schema_is_generated_without_a_database_query(catalogue, django_assert_num_queries):
+    """`manage.py check --deploy` generates it (drf_spectacular.E001), and a build step runs that before any database
+    exists (issue 19, item 4; tests/portal/test_production.py runs it against an empty database)."""
+    generator = SchemaGenerator(api_version="v1")
+    with django_assert_num_queries(0):
+        schema = generator.get_schema(request=None, public=True)
+    assert "/api/v1/programs/" in schema["paths"]
 
 
 def test_the_documentation_page(client, catalogue):
