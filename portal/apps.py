@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from . import ratelimit  # noqa: F401 (connects the failed-login counter to user_login_failed; imports no models)
+
 
 class PortalConfig(AppConfig):
     name = "portal"

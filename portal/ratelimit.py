@@ -1,14 +1,21 @@
-"""Rate limits on the forms that create accounts, send mail or store data: a fixed window counted in Django's cache.
+"""Rate limits on the forms that create accounts, send mail or store data, and on failed logins: a moving window
+(the `limits` library's MovingWindowRateLimiter), so no boundary lets a burst through twice (issue 19).
 
     @rate_limit("signup")                                   per client address, on POST
     @rate_limit("password_reset", key=by_field("email"))    per email address
     @rate_limit("upload", key=by_account, when=carries_files)
+    @login_limit                                            per client address: only failed logins count
 
-Rates are settings (settings.RATE_LIMITS, "N/period"). Over the limit the view is not called: nothing is written or
-sent, and the visitor gets templates/429.html (status 429, Retry-After). Counters live in the default cache, which
-REDIS_URL makes shared by every app server; the keys hold an HMAC of the address or account, never the value itself.
+Rates are settings (settings.RATE_LIMITS, "N/period"): at most N in any `period` seconds, counted back from now, not
+in fixed windows (a fixed window let 60 attempts through before 16:00:00 and 60 more after it). Over the limit the
+view is not called: nothing is written or sent, and the visitor gets templates/429.html (status 429, Retry-After:
+when the oldest counted attempt leaves the window). Keys hold an HMAC of the address or account, never the value.
 
-Why not django-ratelimit: this is ~60 lines over the cache, says exactly when to retry, and needs no dependency.
+Where the counts live follows the default cache: with REDIS_URL (Django's RedisCache) the same Redis server, shared
+by every app server, under the cache's KEY_PREFIX; with the per-process memory cache, the process's memory.
+
+Why `limits`: a maintained library whose moving window is exact (a sorted list of timestamps per key, changed by one
+Lua script in Redis), where django-ratelimit counts fixed windows, the very gap this replaces.
 """
 
 import functools
@@ -18,15 +25,20 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from .client_ip import client_ip
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
 @functools.cache
@@ -38,21 +50,52 @@ def parse_rate(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2] or 1) * _UNIT[match[3]]
 
 
-def rate_limit_hit(scope: str, key: str) -> int | None:
-    """Count one attempt of `scope` by `key`. None while within the limit, else the seconds until it may try again."""
+@functools.cache
+def _limiter_for(location: str, prefix: str) -> MovingWindowRateLimiter:
+    if location:
+        return MovingWindowRateLimiter(RedisStorage(location, key_prefix=f"{prefix}:ratelimit"))
+    return MovingWindowRateLimiter(MemoryStorage())
+
+
+def limiter() -> MovingWindowRateLimiter:
+    """The limiter over the default cache's Redis (REDIS_URL), else over this process's memory."""
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == REDIS_CACHE:
+        return _limiter_for(cache["LOCATION"], cache.get("KEY_PREFIX") or "portal")
+    return _limiter_for("", "")
+
+
+def reset() -> None:
+    """Forget every count kept in this process's memory (tests; a restarted process starts empty anyway)."""
+    limiter().storage.reset()
+
+
+def _counted(scope: str, key: str) -> tuple[RateLimitItemPerSecond, str]:
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
-    now = time.time()
-    window = int(now // period)
     digest = salted_hmac("portal.ratelimit", f"{scope}:{key}", algorithm="sha256").hexdigest()[:32]
-    cache_key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(cache_key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, count := 1, timeout=period + 1)
-    if count <= limit:
+    return RateLimitItemPerSecond(limit, period), digest
+
+
+def _retry_after(item, scope: str, digest: str) -> int:
+    stats = limiter().get_window_stats(item, scope, digest)  # reset_time: when the oldest counted attempt leaves
+    return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def rate_limit_hit(scope: str, key: str) -> int | None:
+    """Count one attempt of `scope` by `key`. None while within the limit, else the seconds until it may try again
+    (an attempt over the limit is not counted: waiting that long is enough)."""
+    item, digest = _counted(scope, key)
+    if limiter().hit(item, scope, digest):
         return None
-    return max(1, math.ceil((window + 1) * period - now))
+    return _retry_after(item, scope, digest)
+
+
+def rate_limit_exceeded(scope: str, key: str) -> int | None:
+    """Like rate_limit_hit without counting: None if one more attempt is allowed, else the seconds to wait."""
+    item, digest = _counted(scope, key)
+    if limiter().test(item, scope, digest):
+        return None
+    return _retry_after(item, scope, digest)
 
 
 # --- what to count, and by what ------------------------------------------------------------------------------------
@@ -102,6 +145,31 @@ def rate_limit(scope: str, *, key=by_address, when=is_post):
         return wrapper
 
     return decorator
+
+
+def login_limit(view):
+    """Decorator for the login forms (ours and the admin's): a POST from a client address that has had too many failed
+    logins lately, whichever accounts they named, is answered 429 without checking the password. What counts is
+    each failure (the user_login_failed signal, below), not each attempt: a household logging in is never slowed.
+    django-axes locks one account from one address after 5 failures besides."""
+    parse_rate(settings.RATE_LIMITS["login"])
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            retry_after = rate_limit_exceeded("login", by_address(request))
+            if retry_after is not None:
+                return too_many_requests(request, retry_after)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@receiver(user_login_failed, dispatch_uid="portal.ratelimit.count_failed_login")
+def count_failed_login(sender, credentials=None, request=None, **kwargs):
+    """Every failed login (any form, any account) counts against its client address."""
+    if request is not None:
+        rate_limit_hit("login", by_address(request))
 
 
 def too_many_requests(request, retry_after: int):

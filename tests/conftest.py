@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from portal import ratelimit
 from programs import index as catalogue_index
 from tests.smtp import smtp_server  # noqa: F401 (a loopback SMTP server for any test: tests/smtp.py)
 
@@ -29,9 +30,11 @@ def _fresh_cache():
     # The database rolls back between tests but memory does not: a revision number could repeat.
     cache.clear()
     catalogue_index.clear()
+    ratelimit.reset()  # the rate limits' counts, in this process's memory beside the cache (portal/ratelimit.py)
     yield
     cache.clear()
     catalogue_index.clear()
+    ratelimit.reset()
 
 
 @pytest.fixture

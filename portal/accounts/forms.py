@@ -62,13 +62,8 @@ class SignupForm(KrdsFormMixin, forms.Form):
     password2 = _password_field(_("비밀번호 확인"), help_text=_("같은 비밀번호를 한 번 더 입력해 주세요."))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("이미 가입된 이메일이에요. 로그인하거나, 비밀번호가 기억나지 않으면 비밀번호 찾기를 이용해 주세요."),
-                code="duplicate",
-            )
-        return email
+        # Whether the address has an account is never said here (issue 19): services.account_signup answers alike.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

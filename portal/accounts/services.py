@@ -1,13 +1,14 @@
 """Every change to a resident's account happens here; the views read forms and redirect.
 
-Mail (verification) goes through portal.mail.email_on_commit: it leaves only once the transaction commits.
+Mail (verification, a sign-up with a taken address) goes through portal.mail.email_on_commit: it leaves only once
+the transaction commits.
 """
 
 import functools
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,13 +81,40 @@ def email_verify(*, token: str) -> User:
 # --- sign-up -------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def account_signup(*, email: str, name: str, password: str) -> User:
-    """A new resident account (email not yet confirmed) and its verification mail. The form has already refused
-    an address that is taken (the resident is told so on the field, with the way to log in or reset)."""
-    user = User.objects.create_user(email=email, password=password, name=name)
-    verification_send(user)
-    return user
+def account_signup(*, email: str, name: str, password: str) -> User | None:
+    """Sign-up answers alike whether or not the address has an account (issue 19): the caller shows one "check your
+    mail" page either way and logs nobody in. A new address gets an account (email not yet confirmed) and its
+    verification mail; a taken one gets a mail to its owner instead (someone tried to sign up with it: log in, or
+    reset the password) and the same password-hashing work (create_user hashes before its INSERT is refused), so the
+    answer does not come sooner either. Returns the new account, or None when the address was taken."""
+    email = User.objects.normalize_email(email).strip().lower()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, name=name)
+            verification_send(user)
+            return user
+    except IntegrityError:  # taken, by an account made before this request or by one in parallel with it
+        pass
+    owner = User.objects.filter(email=email).first()
+    if owner is None:  # it was taken a moment ago and is gone again: nothing to tell anybody
+        return None
+    signup_taken_send(owner)
+    return None
+
+
+def signup_taken_send(user) -> None:
+    """Tell the owner of an address that somebody tried to sign up with it, with the ways in (login, password reset).
+    The mail names no one but the owner, and says nothing was changed."""
+    body = render_to_string(
+        "accounts/email/signup_taken.txt",
+        {
+            "user": user,
+            "login": settings.SITE_URL + reverse("accounts:login"),
+            "reset": settings.SITE_URL + reverse("accounts:password_reset"),
+            "site": settings.SITE_URL,
+        },
+    )
+    email_on_commit(to=user.email, subject=_("[맘편한 광주] 이 주소로 가입하려는 요청이 있었어요"), body=body)
 
 
 # --- profile -------------------------------------------------------------------------------------------------------

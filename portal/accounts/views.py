@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,14 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal import consent as consents
 from portal.consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
-from portal.ratelimit import by_field, rate_limit
+from portal.ratelimit import by_field, login_limit, rate_limit
 
 from . import forms, services
 from . import second_factor as otp
 from .middleware import renew_session
 from .tokens import VERIFY_MAX_AGE, TokenExpired, TokenInvalid
 
-MODEL_BACKEND = "portal.accounts.backends.PortalBackend"
 VERIFY_NEXT = "accounts_verify_next"  # where to go once the address is confirmed (in this browser)
 VERIFY_SENT_AT = "accounts_verify_sent_at"
 RESEND_INTERVAL = 60  # seconds between two verification mails asked from one session
@@ -57,15 +56,22 @@ def signup(request):
         return redirect("accounts:profile")
     form = forms.SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = services.account_signup(
+        # The same answer whether or not the address has an account (issue 19): nobody is logged in here, and both
+        # go to one "check your mail" page; a taken address's owner is mailed instead (services.account_signup).
+        services.account_signup(
             email=form.cleaned_data["email"], name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
         )
-        login(request, user, backend=MODEL_BACKEND)
-        next_url = safe_next(request)
-        if next_url:
-            request.session[VERIFY_NEXT] = next_url
-        return redirect("accounts:verify_needed")
+        request.session[VERIFY_NEXT] = safe_next(request)  # after the link, the login page leads there (this browser)
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def signup_sent(request):
+    """ "Check your mail": the one answer to a sign-up, whether the address was new or taken."""
+    return render(request, "accounts/signup_sent.html", {"days": VERIFY_MAX_AGE.days})
 
 
 @never_cache
@@ -109,16 +115,18 @@ def verify(request, token):
     if request.method == "POST":
         services.email_verify(token=token)
         messages.success(request, _("이메일 주소 %(email)s 확인을 마쳤어요.") % {"email": user.email})
+        next_url = request.session.pop(VERIFY_NEXT, None)
         if request.user.is_authenticated and request.user.pk == user.pk:
-            return redirect(request.session.pop(VERIFY_NEXT, None) or "accounts:profile")
-        return redirect("accounts:login")
+            return redirect(next_url or "accounts:profile")
+        login_url = reverse("accounts:login")  # sign-up logs nobody in: verified, the resident logs in next
+        return redirect(f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url)
     return render(request, "accounts/verify.html", {"verify_user": user})
 
 
 # --- login, logout, session ----------------------------------------------------------------------------------------
 
 
-@method_decorator(rate_limit("login"), name="dispatch")  # per client address; axes locks one account after 5 failures
+@method_decorator(login_limit, name="dispatch")  # failed logins per client address; axes locks one account after 5
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = forms.LoginForm

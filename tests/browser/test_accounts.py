@@ -1,5 +1,5 @@
-"""Accounts on a phone (375 px): sign up, the header's logged-in state, verifying the email, the profile, the
-consent page and the privacy notice, with 0 axe-core violations on each; and, with JavaScript, the session timer's
+"""Accounts on a phone (375 px): sign up, verifying the email, logging in, the header's logged-in state, the profile,
+the consent page and the privacy notice, with 0 axe-core violations on each; and, with JavaScript, the session timer's
 warning two minutes before the idle session ends (under the real CSP)."""
 
 import re
@@ -44,16 +44,22 @@ def test_sign_up_profile_consent_and_privacy_at_375px(browser, seeded_live_serve
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     follow(page, "main button[type=submit]")
-    assert page.url.endswith("/accounts/verify/")
-    bar = page.locator(".account-bar")
-    assert bar.get_by_role("button", name="로그아웃").is_visible() and bar.get_by_text("남은 시간").is_visible()
-    assert bar.get_by_role("link", name="내 정보").is_visible() and bar.get_by_role("link", name="로그인").count() == 0
+    assert page.url.endswith("/accounts/signup/sent/")  # the same answer for a taken address: nobody logged in yet
+    assert page.locator(".account-bar").get_by_role("link", name="로그인").is_visible()
     check("check your mail")
 
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
     page.goto(base + link.removeprefix(settings.SITE_URL))
     check("verify")
     follow(page, page.get_by_role("button", name="이메일 주소 확인하기"))
+    assert "/accounts/login/" in page.url  # confirmed: now log in
+    page.fill("#id_username", "new.mom@example.com")
+    page.fill("#id_password", PASSWORD)
+    follow(page, "main button[type=submit]")
+    bar = page.locator(".account-bar")
+    assert bar.get_by_role("button", name="로그아웃").is_visible() and bar.get_by_text("남은 시간").is_visible()
+    assert bar.get_by_role("link", name="내 정보").is_visible() and bar.get_by_role("link", name="로그인").count() == 0
+    follow(page, bar.get_by_role("link", name="내 정보"))
     assert page.url.endswith("/me/")
     check("profile")
     page.fill("#id_phone", "010-12")

@@ -1,6 +1,7 @@
 """A resident's whole first application, at 375 px, without JavaScript: sign up → verify the email (the link read
-from a real SMTP server on loopback) → consent → apply with a PDF → the application with its reference in "My
-applications" → withdraw it. axe-core finds 0 violations on every page the journey passes.
+from a real SMTP server on loopback) → log in (back to the apply page) → consent → apply with a PDF → the
+application with its reference in "My applications" → withdraw it. axe-core finds 0 violations on every page the
+journey passes.
 
 SHOTS_DIR=/tmp/shots saves a screenshot of each page (full length) for a person to look at."""
 
@@ -63,9 +64,11 @@ def test_sign_up_verify_consent_apply_and_withdraw(browser, mail_live_server, sm
     page.goto(link_in(verification))
     axe.check(page, "verify")
     follow(page, "main form button[type=submit]")
-    axe.check(page, "verified")
-
-    page.goto(base + "/programs/birth-childrearing-allowance/apply/")
+    assert "/accounts/login/?next=" in page.url  # sign-up logs nobody in; the login goes back to the apply page
+    axe.check(page, "verified: log in")
+    page.fill("#id_username", EMAIL)
+    page.fill("#id_password", PASSWORD)
+    follow(page, "main button[type=submit]")
     assert "/me/consent/" in page.url
     axe.check(page, "consent")
     follow(page, "main button[type=submit]")  # nothing ticked: the required consent is asked for again

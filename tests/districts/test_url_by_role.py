@@ -84,6 +84,7 @@ SWEPT = {
     "admin_login": ("+++++", None),
     "admin:login": ("+++++", None),
     "accounts:signup": ("+++++", None),
+    "accounts:signup_sent": ("+++++", None),  # the one answer to a sign-up, new or taken address (issue 19)
     "accounts:login": ("+++++", None),
     "accounts:verify": ("00000", None),  # public; an unknown link is a missing page for anybody
     "accounts:deleted": ("+++++", None),

@@ -41,19 +41,20 @@ def path_of(link: str) -> str:
 # --- sign-up ---------------------------------------------------------------------------------------------------------
 
 
-def test_signing_up_creates_an_unverified_account_logs_in_and_mails_a_link(client, django_capture_on_commit_callbacks):
+def test_signing_up_creates_an_unverified_account_and_mails_a_link_without_logging_in(
+    client, django_capture_on_commit_callbacks
+):
     response = signup(client, django_capture_on_commit_callbacks, email=" New@Example.COM ")
-    assert response.status_code == 302 and response["Location"] == "/accounts/verify/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
     user = User.objects.get(email="new@example.com")
     assert user.name == "이광주" and user.email_verified_at is None and user.check_password(PASSWORD)
-    assert client.session[SESSION_KEY] == str(user.pk)
-    assert not services.email_verified(user)
+    assert SESSION_KEY not in client.session  # logged in only after the address is confirmed (issue 19)
     [message] = mail.outbox
     assert message.to == ["new@example.com"] and "이메일 주소를 확인해 주세요" in message.subject
     assert "이광주 님" in message.body and "3일 동안" in message.body
     assert link_in(message).startswith(f"{settings.SITE_URL}/accounts/verify/")
-    page = client.get("/accounts/verify/").content.decode()
-    assert "new@example.com" in page and 'action="/accounts/verify/resend/"' in page
+    page = client.get("/accounts/signup/sent/")
+    assert page.status_code == 200 and "메일을 확인해 주세요" in page.content.decode()
 
 
 def test_signup_errors_are_shown_by_the_field(client, django_capture_on_commit_callbacks):
@@ -73,13 +74,28 @@ def test_weak_passwords_are_refused_by_djangos_validators(client, django_capture
     assert not User.objects.exists()
 
 
-def test_a_taken_email_is_said_on_the_field_and_nothing_is_created(
-    client, resident, django_capture_on_commit_callbacks
-):
-    response = signup(client, django_capture_on_commit_callbacks, email="KIM@example.com")
-    assert response.status_code == 200
-    assert "이미 가입된 이메일" in response.context["form"].errors["email"][0]
-    assert User.objects.count() == 1 and mail.outbox == [] and SESSION_KEY not in client.session
+def test_a_taken_email_gets_the_same_answer_and_its_owner_a_mail(client, resident, django_capture_on_commit_callbacks):
+    """Issue 19, item 1: sign-up never tells whether an address has an account. The taken address's answer is the
+    new one's, byte for byte on the page that follows; its owner is mailed the ways in; nothing is created or
+    changed, and nobody is logged in."""
+    new = signup(client, django_capture_on_commit_callbacks, email="someone.new@example.com")
+    other = type(client)()
+    taken = signup(other, django_capture_on_commit_callbacks, email="KIM@example.com", name="다른사람")
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+
+    def page(browser):
+        html = browser.get("/accounts/signup/sent/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    assert page(other) == page(client) and "이미 가입된 이메일" not in page(other)
+    assert SESSION_KEY not in other.session and User.objects.count() == 2
+    resident.refresh_from_db()
+    assert resident.name == "김광주" and resident.check_password(PASSWORD)  # the owner's account is untouched
+    owner_mail = mail.outbox[-1]
+    assert owner_mail.to == ["kim@example.com"] and "가입하려는 요청" in owner_mail.subject
+    assert "김광주 님" in owner_mail.body and "다른사람" not in owner_mail.body
+    assert f"{settings.SITE_URL}/accounts/login/" in owner_mail.body
+    assert f"{settings.SITE_URL}/accounts/password/reset/" in owner_mail.body
 
 
 def test_a_logged_in_resident_is_sent_from_signup_to_the_profile(client, resident):
@@ -97,7 +113,7 @@ def test_the_link_shows_a_button_and_only_the_post_verifies(client, django_captu
     assert page.status_code == 200 and "이메일 주소 확인하기" in page.content.decode()
     assert User.objects.get().email_verified_at is None  # a GET changes nothing
     response = client.post(path)
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"  # then log in
     first = User.objects.get().email_verified_at
     assert first is not None
     assert client.post(path).status_code == 302  # a second use is harmless
@@ -105,11 +121,24 @@ def test_the_link_shows_a_button_and_only_the_post_verifies(client, django_captu
 
 
 def test_verifying_in_another_browser_goes_to_login(client, django_capture_on_commit_callbacks):
-    signup(client, django_capture_on_commit_callbacks)
-    client.logout()
-    response = client.post(path_of(link_in(mail.outbox[0])))
+    signup(client, django_capture_on_commit_callbacks, next="/programs/")
+    other = type(client)()
+    response = other.post(path_of(link_in(mail.outbox[0])))
     assert response["Location"] == "/accounts/login/"
     assert services.email_verified(User.objects.get())
+
+
+def test_after_signing_up_from_a_page_verification_and_login_lead_back_to_it(
+    client, django_capture_on_commit_callbacks
+):
+    """The `next` the visitor came to sign-up with survives the mail: verified (in this browser), the login page is
+    next, and the login goes there."""
+    signup(client, django_capture_on_commit_callbacks, next="/programs/birth/")
+    response = client.post(path_of(link_in(mail.outbox[0])))
+    assert response["Location"] == "/accounts/login/?next=%2Fprograms%2Fbirth%2F"
+    login = client.post(response["Location"], {"username": "new@example.com", "password": PASSWORD})
+    assert login.status_code == 302 and login["Location"] == "/programs/birth/"
+    assert client.session[SESSION_KEY] == str(User.objects.get().pk)
 
 
 def test_after_verifying_the_resident_returns_where_they_were_sent_from(client, resident):

@@ -61,7 +61,7 @@ def program(db, settings, tmp_path):
 
 def test_applying_with_personal_data_leaves_none_of_it_in_any_log(client, program, logged,
                                                                    django_capture_on_commit_callbacks):  # fmt: skip
-    # sign up, confirm the address by the mailed link, consent; log out; a wrong password, then the right one
+    # sign up, confirm the address by the mailed link; a wrong password, then the right one; consent
     with django_capture_on_commit_callbacks(execute=True):
         signup = {"email": EMAIL, "name": NAME, "password1": PASSWORD, "password2": PASSWORD}
         assert client.post("/accounts/signup/", signup).status_code == 302
@@ -69,10 +69,9 @@ def test_applying_with_personal_data_leaves_none_of_it_in_any_log(client, progra
 
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0).removeprefix(settings.SITE_URL)
     assert client.post(link).status_code == 302
-    assert client.post("/me/consent/", {"application_processing": "on"}).status_code == 302
-    client.post("/accounts/logout/")
     assert client.post("/accounts/login/", {"username": EMAIL, "password": "not-the-password"}).status_code == 200
     assert client.post("/accounts/login/", {"username": EMAIL, "password": PASSWORD}).status_code == 302
+    assert client.post("/me/consent/", {"application_processing": "on"}).status_code == 302
 
     # personal data in query strings, in a path, in a proxy's request id
     client.get("/programs/", {"q": RRN, "email": OTHER_EMAIL, "phone": PHONE})

@@ -1,9 +1,12 @@
 """Rate limits (portal/ratelimit.py): login, sign-up, password reset, application submission and uploads each answer
 429 with our page and Retry-After once over their limit, and change nothing; anonymous forms count per client
-address (behind NUM_PROXIES proxies, the client's), the rest per account or email. Counters can live in Redis."""
+address (behind NUM_PROXIES proxies, the client's), the rest per account or email; logins count only failures, per
+client address across accounts. The windows move (no boundary lets a burst through twice). Counters can live in
+Redis."""
 
 import re
 import socket
+import time
 import uuid
 
 import pytest
@@ -11,6 +14,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
+from portal import ratelimit
 from portal.client_ip import client_ip
 from portal.models import User
 from portal.ratelimit import parse_rate, rate_limit_hit
@@ -116,6 +120,66 @@ def test_login_per_address_also_on_the_admin_login(client, limits):
     assert client.get("/accounts/login/").status_code == 200  # the form itself is still shown
 
 
+class Clock:
+    """time.time() for the counters: a test moves it, as minutes passing would."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    period = 600
+    boundary = (int(time.time()) // period + 10) * period  # a 10-minute boundary (16:00:00, as in the probe)
+    fake = Clock(boundary - 5)
+    monkeypatch.setattr(time, "time", fake)
+    fake.boundary = boundary
+    return fake
+
+
+def test_a_burst_of_failed_logins_across_a_window_boundary_gets_no_more_than_the_limit(client, limits, clock):
+    """Issue 19, item 2: 62 failed logins, each with another address, from one client, 31 on each side of a 10-minute
+    boundary. Fixed windows let all 62 through (the count started again at 16:00:00); a moving window answers 429
+    from the 61st, and says to come back when the oldest failure leaves the window."""
+    limits(login="60/10m")
+    answers = []
+    for n in range(62):
+        if n == 31:
+            clock.now = clock.boundary + 5  # ten seconds later, on the other side of the boundary
+        wrong = {"username": f"nobody{n}@example.com", "password": "wrong-password"}
+        answers.append(client.post("/accounts/login/", wrong))
+    assert [r.status_code for r in answers[:60]] == [200] * 60  # each said "email or password is wrong"
+    assert [r.status_code for r in answers[60:]] == [429, 429]
+    assert_limited(answers[60], minutes_at_most=10)
+    assert 585 <= int(answers[60]["Retry-After"]) <= 590  # the first failure (16:00:00 − 5 s) leaves at 16:09:55
+
+    clock.now = clock.boundary + 300  # five minutes later all 60 are still in the window
+    assert client.post("/accounts/login/", {"username": "late@example.com", "password": "x"}).status_code == 429
+    clock.now = clock.boundary - 5 + 600 + 1  # the 31 before the boundary have left it (29 after it stay): 31 more
+    for n in range(31):
+        assert client.post("/accounts/login/", {"username": f"late{n}@example.com", "password": "x"}).status_code == 200
+    assert client.post("/accounts/login/", {"username": "later@example.com", "password": "x"}).status_code == 429
+
+
+def test_only_failed_logins_count_and_for_every_account_from_one_address(client, limits):
+    """A household (or a community centre) logging in again and again is never limited; failures are counted per
+    client address whichever account they name, and on the admin's login form too."""
+    User.objects.create_user("kim@example.com", password=PASSWORD, name="김광주")
+    limits(login="3/10m")
+    right = {"username": "kim@example.com", "password": PASSWORD}
+    for _ in range(5):
+        assert client.post("/accounts/login/", right).status_code == 302
+        client.logout()
+    assert client.post("/accounts/login/", {"username": "lee@example.com", "password": "x"}).status_code == 200
+    assert client.post("/admin/login/", {"username": "park@example.com", "password": "x"}).status_code == 200
+    assert client.post("/accounts/login/", {"username": "choi@example.com", "password": "x"}).status_code == 200
+    assert_limited(client.post("/accounts/login/", right), minutes_at_most=10)
+    assert client.post("/accounts/login/", right, REMOTE_ADDR="192.0.2.9").status_code == 302  # another client
+
+
 def test_password_reset_per_email_and_per_address(client, limits, django_capture_on_commit_callbacks):
     for n in (1, 2):
         User.objects.create_user(f"kim{n}@example.com", password=PASSWORD, name="김광주")
@@ -192,7 +256,6 @@ def _redis_up() -> bool:
 def test_with_redis_every_app_server_counts_together(settings):
     """REDIS_URL's cache: two app servers (two connections) share the counters."""
     import redis
-    from django.core.cache import caches
 
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -201,7 +264,7 @@ def test_with_redis_every_app_server_counts_together(settings):
     raw = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     try:
         assert rate_limit_hit("signup", "ip:192.0.2.1") is None
-        caches["default"].close()  # the next hit comes over a new connection, as from another server
+        ratelimit._limiter_for.cache_clear()  # the next hit comes over a new connection, as from another server
         assert rate_limit_hit("signup", "ip:192.0.2.1") is None
         assert 0 < rate_limit_hit("signup", "ip:192.0.2.1") <= 3600
         keys = raw.keys(f"{prefix}:*")

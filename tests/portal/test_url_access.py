@@ -12,6 +12,7 @@ PUBLIC |= {"programs:stats"}  # public figures: aggregated, small counts hidden
 PUBLIC |= {"screener:start", "screener:step", "screener:results", "screener:plan", "screener:plan_ics"}
 PUBLIC |= {"screener:clear"}
 # Resident accounts: signing up, logging in and out, the verification link, password reset, the privacy notice.
+PUBLIC |= {"accounts:signup_sent"}  # the one answer to a sign-up (issue 19)
 PUBLIC |= {"accounts:signup", "accounts:login", "accounts:logout", "accounts:verify", "accounts:deleted", "privacy"}
 PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm"}
 PUBLIC |= {"accounts:password_reset_complete"}
