@@ -6,17 +6,25 @@ from portal.i18n import Localized
 
 class DistrictQuerySet(models.QuerySet):
     def boroughs(self):
-        """The five 자치구, without the city-wide entry."""
-        return self.filter(is_city=False)
+        """The five 자치구, without the city-wide entry and the state."""
+        return self.filter(level=District.Level.DISTRICT)
 
 
 class District(Localized, models.Model):
-    """A provider of programs: the city (`gwangju`, city-wide) or one of its five districts."""
+    """A provider of programs, at one of three levels: the state (`national`: 국가, open to every household in the
+    country), the city (`gwangju`, city-wide) or one of its five districts (자치구). The state is a row here rather
+    than a model of its own so that a program keeps one provider and every page, filter and rule reads it alike."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("국가")
+        CITY = "city", _("광주광역시")
+        DISTRICT = "district", _("자치구")
 
     slug = models.SlugField(_("슬러그"), unique=True)
     name = models.CharField(_("이름"), max_length=50)
     name_en = models.CharField(_("영문 이름"), max_length=80, blank=True)
-    is_city = models.BooleanField(_("시 전체"), default=False)
+    level = models.CharField(_("제공 기관 단계"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    is_city = models.BooleanField(_("시 전체"), default=False)  # kept in step with level (a constraint says so)
     sort_order = models.PositiveSmallIntegerField(_("순서"), default=0)
     office_name = models.CharField(_("담당 기관"), max_length=120)
     office_name_en = models.CharField(_("담당 기관(영문)"), max_length=160, blank=True)
@@ -33,14 +41,36 @@ class District(Localized, models.Model):
         ordering = ["sort_order", "pk"]
         verbose_name = _("자치구")
         verbose_name_plural = _("자치구")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_city=True, level="city") | (models.Q(is_city=False) & ~models.Q(level="city")),
+                name="district_is_city_matches_level",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.is_city:  # the two say one thing: a row made with is_city alone is the city
+            self.level = self.Level.CITY
+        elif self.level == self.Level.CITY:
+            self.is_city = True
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("districts:detail", args=[self.slug])
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == self.Level.NATIONAL
+
+    @property
+    def is_borough(self) -> bool:
+        """One of the five 자치구 (not the city, not the state)."""
+        return self.level == self.Level.DISTRICT
 
 
 class Role(models.TextChoices):

@@ -166,15 +166,16 @@ def build(revision: int, day: datetime.date) -> CatalogueIndex:
     def where(predicate) -> int:
         return _bits(pos for pos, row in enumerate(rows) if predicate(row))
 
-    city = next((d for d in index.districts if d.is_city), None)
     by_provider = {d.pk: where(lambda r, pk=d.pk: r["provider_id"] == pk) for d in index.districts}
+    wider = 0  # the state's and the city's programs: open to the residents of every district
+    for d in index.districts:
+        if not d.is_borough:
+            wider |= by_provider[d.pk]
     index.facets = {
         "stage": {s.slug: _bits(stage_positions[s.pk]) for s in index.stages},
         "provider": {d.slug: by_provider[d.pk] for d in index.districts},
-        # A district's residents may use its own programs and the city's.
-        "district": {
-            d.slug: by_provider[d.pk] | (by_provider[city.pk] if city and not d.is_city else 0) for d in index.districts
-        },
+        # A district's residents may use its own programs, the city's and the state's.
+        "district": {d.slug: by_provider[d.pk] | (wider if d.is_borough else 0) for d in index.districts},
         "kind": {k: where(lambda r, k=k: r["kind"] == k) for k in Program.Kind.values},
         "status": {s: where(lambda r, s=s: r["operating_status"] == s) for s in Program.OperatingStatus.values},
         "income": {

@@ -62,7 +62,7 @@ def news_unannounced(today=None):
 
 
 def _concerns(program: Program, district) -> bool:
-    return district is None or program.provider.is_city or program.provider_id == district.pk
+    return district is None or not program.provider.is_borough or program.provider_id == district.pk
 
 
 @transaction.atomic

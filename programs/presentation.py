@@ -8,6 +8,7 @@ import datetime
 import json
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -139,7 +140,10 @@ def headline_amount(p: Program) -> str:
 def rule_text(p: Program, r: Rule) -> str:
     K = Rule.Key
     if r.key == K.RESIDENCE:
-        return _("%(area)s 거주") % {"area": p.provider.tr.name if not p.provider.is_city else _("광주광역시")}
+        area = (
+            _("대한민국") if p.provider.is_national else _("광주광역시") if p.provider.is_city else p.provider.tr.name
+        )
+        return _("%(area)s 거주") % {"area": area}
     if r.key == K.CHILD_AGE:
         ages = [age_text(r.low, upper=False)] if r.low is not None else []
         ages += [age_text(r.high, upper=True)] if r.high is not None else []
@@ -165,6 +169,29 @@ def eligibility_facts(p: Program, day: datetime.date | None = None) -> list[Sour
 
 def eligibility_lines(p: Program, day: datetime.date | None = None) -> list[str]:
     return [line.text for line in eligibility_facts(p, day)]
+
+
+def earlier_facts(p: Program, day: datetime.date | None = None) -> dict[str, list[SourcedLine]]:
+    """The amounts and conditions of earlier periods (2021's beside 2026's): every record that has started but is not
+    in force on `day`, newest first, each with its source and period. Read from the prefetched records: no query."""
+    day = day or timezone.localdate()
+    terms = terms_of(p, day)
+    current = {(type(f), f.pk) for f in [*terms.amounts, *terms.rules]}
+
+    def started(f):
+        return (f.valid_from is None or f.valid_from <= day) and (type(f), f.pk) not in current
+
+    def newest(line):
+        return line.valid_until or line.valid_from or datetime.date.min
+
+    amounts = [SourcedLine(amount_text(a), a.source, a.quote, a.valid_from, a.valid_until)
+               for a in p.amounts.all() if started(a)]  # fmt: skip
+    rules = [SourcedLine(rule_text(p, r), r.source, r.quote, r.valid_from, r.valid_until)
+             for r in p.rules.all() if started(r)]  # fmt: skip
+    return {
+        "benefit": sorted((x for x in amounts if x.text), key=newest, reverse=True),
+        "eligibility": sorted(rules, key=newest, reverse=True),
+    }
 
 
 def window_text(p: Program) -> str:

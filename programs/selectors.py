@@ -35,8 +35,12 @@ class CatalogueNav:
         return next((d for d in self.districts if d.is_city), None)
 
     @property
+    def national(self) -> District | None:
+        return next((d for d in self.districts if d.is_national), None)
+
+    @property
     def boroughs(self) -> list[District]:
-        return [d for d in self.districts if not d.is_city]
+        return [d for d in self.districts if d.is_borough]
 
 
 def index_for(request) -> CatalogueIndex:
@@ -70,7 +74,9 @@ def district_or_404(request, slug: str) -> District:
 
 def published_program_or_404(request, slug: str) -> Program:
     try:
-        queryset = Program.objects.published().select_related("provider", "window_source", "status_source")
+        queryset = Program.objects.published().select_related(
+            "provider", "window_source", "status_source", "apply_source"
+        )
         program = with_terms(queryset).get(slug=slug)
     except Program.DoesNotExist:
         raise Http404("unknown program") from None
@@ -189,21 +195,29 @@ class DistrictPrograms:
     own_total: int
     city: list[Program]
     city_total: int
+    national: list[Program] = field(default_factory=list)
+    national_total: int = 0
 
 
 def district_programs(request, district: District) -> DistrictPrograms:
-    """A district's own programs and the city's, told apart; each section shows its first programs and its total."""
+    """A district's own programs, the city's and the state's, grouped by level; each group shows its first programs
+    and its total. The city's and the state's pages show their own only. From the index: no program query."""
     index = index_for(request)
-    city = catalogue_nav(request).city
+    nav = catalogue_nav(request)
     own = _paginate(index, index.bits("provider", district.slug), "title", 1)
-    city_page = None
-    if city and not district.is_city:
-        city_page = _paginate(index, index.bits("provider", city.slug), "title", 1)
+    wider = {}
+    for name, provider in (("city", nav.city), ("national", nav.national)):
+        if provider and district.is_borough:
+            page = _paginate(index, index.bits("provider", provider.slug), "title", 1)
+            wider[name] = list(page.object_list)
+            wider[f"{name}_total"] = page.paginator.count
     return DistrictPrograms(
         own=list(own.object_list),
         own_total=own.paginator.count,
-        city=list(city_page.object_list) if city_page else [],
-        city_total=city_page.paginator.count if city_page else 0,
+        city=wider.get("city", []),
+        city_total=wider.get("city_total", 0),
+        national=wider.get("national", []),
+        national_total=wider.get("national_total", 0),
     )
 
 

@@ -95,5 +95,6 @@ def _detail_context(request, program):
         "eligibility_facts": presentation.eligibility_facts(program),
         "window_text": presentation.window_text(program),
         "apply_methods": presentation.apply_methods(program),
+        "earlier": presentation.earlier_facts(program),
         "json_ld": presentation.json_ld(program, url),
     }

@@ -48,10 +48,11 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(stages=stage)
 
     def available_in(self, district):
-        """What a resident of `district` may use: the city's programs and the district's own."""
-        if district.is_city:
+        """What a resident of `district` may use: the state's programs, the city's and the district's own. Asked of
+        the city or the state, only that provider's own."""
+        if not district.is_borough:
             return self.filter(provider=district)
-        return self.filter(Q(provider=district) | Q(provider__is_city=True))
+        return self.filter(Q(provider=district) | Q(provider__level__in=[District.Level.CITY, District.Level.NATIONAL]))
 
     def for_listing(self):
         return self.select_related("provider").prefetch_related("stages")
@@ -160,6 +161,15 @@ class Program(Localized, models.Model):
     apply_by_phone = models.BooleanField(_("전화 신청"), default=False)
     apply_notes = models.TextField(_("신청 방법 설명"), blank=True)
     apply_notes_en = models.TextField(_("신청 방법 설명(영문)"), blank=True)
+    apply_source = models.ForeignKey(
+        "programs.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("신청 방법의 출처"),
+    )
+    apply_quote = models.CharField(_("신청 방법의 근거 문장"), max_length=300, blank=True)
     window_start = models.DateField(_("신청 시작일"), null=True, blank=True)
     window_end = models.DateField(_("신청 마감일"), null=True, blank=True)
     window_from_birth_days = models.SmallIntegerField(
@@ -169,7 +179,11 @@ class Program(Localized, models.Model):
         _("출생일 기준 신청 마감(일)"), null=True, blank=True, help_text=_("출생 후 30일까지면 30")
     )
     window_source = models.ForeignKey(
-        "programs.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "programs.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("신청 기간의 출처"),
     )
     window_quote = models.CharField(_("신청 기간의 근거 문장"), max_length=300, blank=True)
@@ -202,11 +216,18 @@ class Program(Localized, models.Model):
 
     # Where it stands
     operating_status = models.CharField(
-        _("운영 상태"), max_length=20, choices=OperatingStatus.choices, blank=True,
+        _("운영 상태"),
+        max_length=20,
+        choices=OperatingStatus.choices,
+        blank=True,
         default=OperatingStatus.UNCONFIRMED,
     )
     status_source = models.ForeignKey(
-        "programs.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "programs.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("운영 상태의 출처"),
     )
     status_quote = models.CharField(_("운영 상태의 근거 문장"), max_length=300, blank=True)

@@ -26,6 +26,7 @@ class Source(models.Model):
         NOTICE = "notice", _("공식 안내·공고")
         PRESS_RELEASE = "press_release", _("보도자료")
         NEWS = "news", _("언론 보도")
+        AGGREGATOR = "aggregator", _("공공서비스 안내 재게시")  # a site re-publishing 정부24's service pages
         OFFICE_ANSWER = "office_answer", _("담당 부서 답변")
 
     key = models.SlugField(_("식별자"), max_length=80, unique=True, help_text=_("시드 파일이 출처를 가리키는 이름"))

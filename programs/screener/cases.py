@@ -49,7 +49,7 @@ def run_case(case: RuleCase, program: Program | None = None, districts: dict | N
     program = program or case.program
     answers = Answers.from_dict(case.household)
     if districts is None:
-        districts = {d.slug: d for d in District.objects.filter(is_city=False)}
+        districts = {d.slug: d for d in District.objects.boroughs()}
     home = districts.get(answers.district or "")
     judged = copy.copy(program)
     judged.__dict__.pop("_terms", None)  # terms are per program object and day; this copy reads its own
@@ -62,6 +62,6 @@ def run_case(case: RuleCase, program: Program | None = None, districts: dict | N
 
 
 def failing_cases(program: Program) -> list[CaseResult]:
-    districts = {d.slug: d for d in District.objects.filter(is_city=False)}
+    districts = {d.slug: d for d in District.objects.boroughs()}
     results = [run_case(case, program, districts) for case in program.cases.all()]
     return [r for r in results if not r.passed]

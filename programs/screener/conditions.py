@@ -28,6 +28,7 @@ class Status(StrEnum):
 # not marked complete, a condition its source states without a threshold).
 CORE = {"residence", "birth_window", "open", "complete", "stated"}
 
+
 @dataclass(frozen=True)
 class Condition:
     key: str
@@ -64,13 +65,13 @@ def age_in_months(birth: datetime.date, today: datetime.date) -> int:
 def residence(p: Program, a: Answers, home: District | None) -> Condition | None:
     if not p.residence_required:
         return None
-    area = _("광주광역시") if p.provider.is_city else p.provider.tr.name
+    area = _("대한민국") if p.provider.is_national else _("광주광역시") if p.provider.is_city else p.provider.tr.name
     need = _("%(area)s 거주") % {"area": area}
     if a.district == OUTSIDE:
         return Condition("residence", need, Status.UNMET, _("광주광역시 밖에 산다고 답했어요."))
     if home is None:
         return Condition("residence", need, Status.UNKNOWN, _("사는 구를 답하지 않았어요."), "district")
-    if p.provider.is_city or p.provider.pk == home.pk:
+    if not p.provider.is_borough or p.provider.pk == home.pk:
         return Condition("residence", need, Status.MET, _("%(home)s에 산다고 답했어요.") % {"home": home.tr.name})
     return Condition(
         "residence",

@@ -44,7 +44,7 @@ def published_programs(request) -> list[Program]:
 def home_district(request, answers: Answers) -> District | None:
     """The district the household lives in, if it answered one of the five districts."""
     district = catalogue_nav(request).district_by_slug.get(answers.district or "")
-    return district if district is not None and not district.is_city else None
+    return district if district is not None and district.is_borough else None
 
 
 def answers_of(request) -> Answers:

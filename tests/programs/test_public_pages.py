@@ -44,9 +44,11 @@ def test_the_stage_navigation_marks_the_stage_shown_and_only_it(client, catalogu
 def test_district_page_tells_the_districts_own_programs_and_the_citys_apart(client, catalogue):
     response = client.get("/districts/dong-gu/")
     body = html(response)
-    own, city = body.split('id="city-title"')
-    assert "영유아 건강수당" in own and "출생육아수당" not in own
-    assert "출생육아수당" in city
+    own, rest = body.split('id="city-title"')
+    city, national = rest.split('id="national-title"')  # issue 16: the state's programs, a group of their own
+    assert "영유아 건강수당" in own and "출생육아수당" not in own and "첫만남이용권" not in own
+    assert "공공심야어린이병원" in city and "?provider=gwangju" in city  # the first 20 of the city's, and a link to all
+    assert "첫만남이용권" in national and "공공심야어린이병원" not in national
     assert "산모산후관리비" not in body  # 서구's own benefit is not for 동구 residents
 
 

@@ -251,7 +251,11 @@ def test_every_seed_rule_case_passes(catalogue, capsys):
     for program in benefits:  # at least three cases each, each citing its sentence, and where the sources state a
         cases = list(program.cases.all())  # condition, a household that does not meet it
         assert len(cases) >= 3, program.slug
-        if program.rules.exists():
+        # a condition stated without a threshold, "저소득층", or an income line above the screener's highest band (기준중위
+        # 200 % 초과) is always "확인이 필요해요": no household can be shown not to meet it
+        checkable = program.rules.exclude(key=Rule.Key.STATED).exclude(key=Rule.Key.INCOME, choice="low")
+        checkable = checkable.exclude(key=Rule.Key.INCOME, percent__gte=200)
+        if checkable.exists():
             assert any(c.expected == RuleCase.Expected.INELIGIBLE for c in cases), program.slug
         assert all(c.cites.strip() for c in cases), program.slug
 
@@ -259,7 +263,8 @@ def test_every_seed_rule_case_passes(catalogue, capsys):
 def test_the_seed_claims_nothing_no_source_gives(catalogue):
     published = Program.objects.published()
     assert not published.filter(last_verified__isnull=False).exists()  # only an officer's action sets it
-    assert not published.exclude(operating_status=Program.OperatingStatus.UNCONFIRMED).exists()
+    for p in published.exclude(operating_status=Program.OperatingStatus.UNCONFIRMED):  # 운영 중 says why (issue 16)
+        assert p.operating_status == Program.OperatingStatus.OPEN and p.status_source_id and p.status_quote, p.slug
     assert not Program.objects.filter(apply_online=True).exists()  # no source says this site takes applications
     for p in published:
         for fact in [*p.rules.all(), *p.amounts.all()]:

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         programs = programs.prefetch_related("cases")
         if options["program"]:
             programs = programs.filter(slug=options["program"])
-        districts = {d.slug: d for d in District.objects.filter(is_city=False)}
+        districts = {d.slug: d for d in District.objects.boroughs()}
         ran, failed = 0, []
         for program in programs:
             for case in program.cases.all():

@@ -140,7 +140,7 @@ class Command(BaseCommand):
 
     def _program(self, rng, n, districts) -> Program:
         city = [d for d in districts if d.is_city]
-        boroughs = [d for d in districts if not d.is_city] or city
+        boroughs = [d for d in districts if d.is_borough] or city
         provider = rng.choice(city) if city and rng.random() < 0.4 else rng.choice(boroughs)
         area = "광주" if provider.is_city else provider.name
         noun, kind = rng.choice(NOUNS)

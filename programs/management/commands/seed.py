@@ -1,4 +1,6 @@
-"""Load the seed catalogue from fixtures/catalogue.json.
+"""Load the seed catalogue from fixtures/: catalogue.json (stages, providers, the 2021 plan's programs with their
+later periods) and the 2025–2026 programs by provider level (programs-national.json, programs-city.json,
+programs-districts.json; issue 16). One program is one record in one file: a slug found twice is refused.
 
 Idempotent: records are matched by slug. A missing record is created; an existing one is left as it is (officers
 own it once it exists) unless --update is given, which rewrites the fields that differ from the fixture.
@@ -27,8 +29,19 @@ from programs.models import (
     RuleCase,
     Source,
 )
+from programs.review.reason_defaults import reason_templates_seed_report
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
+FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+FIXTURES = [
+    FIXTURE_DIR / name
+    for name in (
+        "catalogue.json",
+        "sources-2026.json",
+        "programs-national.json",
+        "programs-city.json",
+        "programs-districts.json",
+    )
+]
 
 
 def _coerce(model, name, value):
@@ -43,18 +56,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--update", action="store_true", help="overwrite existing records where they differ")
-        parser.add_argument("--file", default=str(FIXTURE), help="catalogue JSON (default: fixtures/catalogue.json)")
+        parser.add_argument(
+            "--file", action="append", help="catalogue JSON, repeatable (default: the five files in fixtures/)"
+        )
         parser.add_argument("--demo", action="store_true", help="also create demo staff accounts (DEBUG only)")
         parser.add_argument("--password", help="password of the demo accounts (default: a random one, printed)")
 
     def handle(self, *args, **options):
         if options["demo"] and not settings.DEBUG:
             raise CommandError("seed --demo creates accounts with known passwords: it refuses to run with DEBUG off.")
-        path = Path(options["file"])
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"cannot read {path}: {exc}") from exc
+        data = self._read([Path(f) for f in options["file"]] if options["file"] else FIXTURES)
         self.update = options["update"]
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with transaction.atomic():
@@ -74,7 +85,7 @@ class Command(BaseCommand):
                 try:
                     wanted = {stages[s] for s in row.pop("stages")}
                     row["provider"] = districts[row["provider"]]
-                    for name in ("window_source", "status_source"):
+                    for name in ("window_source", "status_source", "apply_source"):
                         if row.get(name):
                             row[name] = sources[row[name]]
                 except KeyError as exc:
@@ -88,6 +99,7 @@ class Command(BaseCommand):
                 counts[status] += 1
             for row in data.get("application_forms", []):
                 counts[self._form(row)] += 1
+        self.stdout.write(reason_templates_seed_report())  # each office's first reason templates, never overwritten
         if options["demo"]:
             self._demo_online()
             self._demo_accounts(options["password"], data["districts"])
@@ -99,6 +111,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"seed: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
             )
+
+    @staticmethod
+    def _read(paths: list[Path]) -> dict:
+        """The files as one catalogue: their lists joined, in order. A source key or a program slug found twice is
+        refused (two records of one program would tell residents two things)."""
+        data: dict[str, list] = {"sources": [], "stages": [], "districts": [], "programs": [], "application_forms": []}
+        for path in paths:
+            try:
+                part = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read {path}: {exc}") from exc
+            for name in data:
+                data[name].extend(part.get(name, []))
+        for name, key in (("sources", "key"), ("stages", "slug"), ("districts", "slug"), ("programs", "slug")):
+            seen = set()
+            for row in data[name]:
+                if row[key] in seen:
+                    raise CommandError(f"{name}: {row[key]} is given twice")
+                seen.add(row[key])
+        return data
 
     RECORDS = {"rules": Rule, "amounts": Amount, "cases": RuleCase}
 
@@ -257,6 +289,8 @@ class Command(BaseCommand):
         admin = account("admin@demo.local", name="관리자(시연)", is_staff=True)
         admin.groups.add(role_group(ADMINISTRATORS))
         for row in districts:
+            if row.get("level") == District.Level.NATIONAL:  # the state's entries are kept by administrators
+                continue
             district = District.objects.get(slug=row["slug"])
             officer = account(f"officer.{district.slug}@demo.local", name=f"{district.name} 담당자(시연)")
             assignment_grant(user=officer, role=Role.OFFICER, district=district, via=Assignment.Via.SEED)
