@@ -251,8 +251,8 @@ def test_every_seed_rule_case_passes(catalogue, capsys):
     for program in benefits:  # at least three cases each, each citing its sentence, and where the sources state a
         cases = list(program.cases.all())  # condition, a household that does not meet it
         assert len(cases) >= 3, program.slug
-        # a condition stated without a threshold, "저소득층", or an income line above the screener's highest band (기준중위
-        # 200 % 초과) is always "확인이 필요해요": no household can be shown not to meet it
+        # a condition stated without a threshold, "저소득층", or an income line above the screener's highest band
+        # (기준중위소득 200 % 초과) is always "확인이 필요해요": no household can be shown not to meet it
         checkable = program.rules.exclude(key=Rule.Key.STATED).exclude(key=Rule.Key.INCOME, choice="low")
         checkable = checkable.exclude(key=Rule.Key.INCOME, percent__gte=200)
         if checkable.exists():
