@@ -12,9 +12,12 @@ from .application import Application
 
 
 class ReasonTemplate(models.Model):
-    """A reason an office often gives (e.g. for a rejection), kept by the office and chosen from a list."""
+    """A reason an office often gives (for an approval, a rejection or a request for documents), kept by the office
+    and chosen from a list when deciding. `seed` gives each office a few plain ones (programs/review/reason_defaults.py)
+    where it has none; administrators and the office's reviewers edit them in the admin."""
 
     class Use(models.TextChoices):
+        APPROVE = "approve", _("승인")
         REJECT = "reject", _("반려")
         SUPPLEMENT = "supplement", _("보완 요청")
 

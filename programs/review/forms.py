@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from ..models import ReasonTemplate
 
 
+class ReasonTemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_use_display()} · {obj.title}"
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("처리"),
@@ -11,11 +16,12 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("처리를 골라 주세요.")},
     )
-    template = forms.ModelChoiceField(
+    template = ReasonTemplateChoiceField(
         label=_("자주 쓰는 사유"),
         queryset=ReasonTemplate.objects.none(),
         required=False,
         empty_label=_("고르지 않음"),
+        help_text=_("고른 처리에 쓰는 문구만 고를 수 있습니다(승인 · 반려 · 보완 요청)."),
         widget=forms.Select(attrs={"class": "krds-form-select"}),
     )
     reason = forms.CharField(
@@ -34,11 +40,8 @@ class DecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         decision, template = cleaned.get("decision"), cleaned.get("template")
-        if (
-            template is not None
-            and decision
-            and template.use != ("supplement" if decision == "supplement" else "reject")
-        ):
+        # Each decision takes the templates of its own use: approve, reject, supplement (ReasonTemplate.Use).
+        if template is not None and decision and template.use != decision:
             self.add_error("template", _("이 처리에 쓰는 사유 문구가 아닙니다."))
         text = "\n".join(t for t in [template.text if template else "", cleaned.get("reason", "").strip()] if t)
         if decision in ("reject", "supplement") and not text:

@@ -159,6 +159,7 @@ TEMPLATES = "/admin/programs/reasontemplate/"
 
 @pytest.fixture
 def reasons(people):
+    ReasonTemplate.objects.all().delete()  # the seed gives each office defaults: these tests list their own
     seo, dong = District.objects.get(slug="seo-gu"), District.objects.get(slug="dong-gu")
     return {
         "seo": ReasonTemplate.objects.create(district=seo, title="서구 소득 기준 초과", text="소득 기준을 넘습니다."),
