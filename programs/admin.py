@@ -8,13 +8,14 @@ exactly as residents will see it, then published. Every change is kept (django-s
 restored; a save based on an outdated version is refused with what changed meanwhile.
 """
 
-from django import forms
+import json
+
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from districts.access import is_administrator, officer_district, programs_editab
 from districts.admin_access import RoleAccess
 
 from . import services
+from .admin_program_form import CountedForm, ProgramForm, program_fieldsets, program_form_fields, stale_english
 from .models import Amount, LifeStage, Program, Rule, RuleCase, Source
 
 
@@ -35,68 +37,6 @@ class LifeStageAdmin(RoleAccess, admin.ModelAdmin):
     access = "administrators"
     list_display = ["order", "name", "name_en", "slug"]
     list_display_links = ["name"]
-
-
-def describe_changes(program: Program, since_version: int) -> str:
-    """What changed in `program` after the version an editor started from: 'field: before → after', ..."""
-    records = program.history.order_by("-history_date")
-    base = records.filter(version__lte=since_version).first()
-    latest = records.first()
-    if base is None or latest is None or base.pk == latest.pk:
-        return gettext("다른 담당자가 이 사업을 먼저 수정했습니다.")
-    delta = latest.diff_against(base)
-    parts = [
-        f"{Program._meta.get_field(c.field).verbose_name}: {c.old or '—'} → {c.new or '—'}"
-        for c in delta.changes
-        if c.field != "version"
-    ]
-    return "; ".join(parts) or gettext("다른 담당자가 이 사업을 먼저 수정했습니다.")
-
-
-class ProgramForm(forms.ModelForm):
-    # The version this form was filled from; a save from an outdated version is refused.
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Why the same save was refused a moment ago (ProgramAdmin.changeform_view): shown above the form, which keeps
-    # everything the officer entered.
-    refused_because: tuple[str, ...] = ()
-
-    class Meta:
-        model = Program
-        fields = "__all__"  # noqa: DJ007 (the ModelAdmin decides which fields an editor gets)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The current version, also when the form shows an older version from the history (restore).
-            current = Program.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            self.fields["expected_version"].initial = current
-            if "stages" in self.instance.pending_changes and "stages" in self.fields:
-                self.initial["stages"] = self.instance.pending_changes["stages"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and "operating_status" in self.changed_data:
-            # A status change is dated and explained: residents see both on the page.
-            if "status_since" not in self.changed_data or not cleaned.get("status_since"):
-                cleaned["status_since"] = self.instance.status_since = timezone.localdate()
-            if not cleaned.get("status_note"):
-                self.add_error("status_note", gettext("운영 상태를 바꾼 까닭을 주민이 알 수 있게 적어 주세요."))
-        if self.instance.pk:
-            current = Program.objects.select_for_update().get(pk=self.instance.pk)
-            expected = cleaned.get("expected_version")
-            if expected != current.version:
-                raise ValidationError(
-                    gettext(
-                        "저장하지 않았습니다. 이 화면을 연 뒤 다른 담당자가 먼저 수정했습니다: %(changes)s. "
-                        "최신 내용을 다시 불러와 수정하세요."
-                    )
-                    % {"changes": describe_changes(current, expected or 0)},
-                    code="stale",
-                )
-            self.instance.version = current.version + 1
-        if self.refused_because:
-            raise ValidationError(list(self.refused_because), code="unsourced")
-        return cleaned
 
 
 class ProgramResource(resources.ModelResource):
@@ -182,8 +122,8 @@ class RuleInline(RoleAccess, admin.StackedInline):
     model = Rule
     extra = 0
     fields = [("key", "low", "high"), ("choice", "percent"), ("text", "text_en"), ("valid_from", "valid_until"),
-              "source", "quote"]  # fmt: skip
-    autocomplete_fields = ["source"]
+              ("source", "quote")]  # fmt: skip
+    form = CountedForm
     verbose_name_plural = _("지원 조건 (출처와 적용 기간별)")
 
 
@@ -193,8 +133,8 @@ class AmountInline(RoleAccess, admin.StackedInline):
     extra = 0
     fields = [("lump_sum", "per_payment", "frequency", "payments", "cap", "unit"),
               ("birth_order_from", "birth_order_to", "pays_household"), ("text", "text_en"),
-              ("valid_from", "valid_until"), "source", "quote"]  # fmt: skip
-    autocomplete_fields = ["source"]
+              ("valid_from", "valid_until"), ("source", "quote")]  # fmt: skip
+    form = CountedForm
     verbose_name_plural = _("지원 금액 (출처와 적용 기간별)")
 
 
@@ -203,6 +143,7 @@ class RuleCaseInline(RoleAccess, admin.StackedInline):
     model = RuleCase
     extra = 0
     fields = ["name", ("on_date", "expected", "expected_total"), "household", "cites"]
+    form = CountedForm
     verbose_name_plural = _("규칙 시험 사례 (게시할 때 모두 통과해야 합니다)")
 
 
@@ -211,19 +152,28 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
     access = "programs"
     form = ProgramForm
     inlines = [RuleInline, AmountInline, RuleCaseInline]
-    autocomplete_fields = ["window_source", "status_source"]
+    # The sources are plain selects (named by their label, working without JavaScript), not the autocomplete, whose
+    # combobox has no accessible name (axe: aria-input-field-name); the stages are checkboxes (ProgramForm).
     resource_classes = [ProgramResource]
     change_form_template = "admin/programs/program/change_form.html"
     list_display = ["title", "provider", "kind", "operating_status", "publication", "has_draft", "last_verified"]
     list_filter = [NotVerifiedFor180Days, "publication", "operating_status", "kind", "provider", "stages"]
     list_select_related = ["provider"]
     search_fields = ["title", "summary", "slug"]
-    filter_horizontal = ["stages"]
     readonly_fields = ["created_at", "updated_at", "preview_link"]
     list_per_page = 50
     show_full_result_count = False
     actions = ["confirm_still_true", "unpublish"]
     history_list_display = ["version", "publication"]
+
+    class Media:
+        css = {"all": ["admin_extra/program_form.css"]}
+        js = ["admin_extra/char_count.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        """In sections, the order an officer thinks in (programs/admin_program_form.py)."""
+        readonly = self.get_readonly_fields(request, obj)
+        return program_fieldsets([*program_form_fields(), "expected_version", *readonly])
 
     # Who sees what: everything goes through the one access function.
     def get_queryset(self, request):
@@ -308,6 +258,9 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
         if not change and not is_administrator(request.user):
             obj.provider = officer_district(request.user)
         request._program_draft = False
+        request._stale_english = stale_english(form) if change else []
+        if request._stale_english:  # recorded on the change: the history's 변경 사유 (≤ 100 characters)
+            obj._change_reason = self._stale_english_note(request)[:100]
         if (
             change
             and "_save_draft" in request.POST
@@ -330,9 +283,11 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
             # at once: a change residents should not see yet is entered with a later 적용 시작일.
             for formset in formsets:
                 self.save_formset(request, form, formset, change=change)
+            self._note_stale_english_of_inlines(request, formsets, change)
             self._refuse_if_live_and_unsourced(request, form.instance)
             return
         super().save_related(request, form, formsets, change)
+        self._note_stale_english_of_inlines(request, formsets, change)
         if "_publish" in request.POST:
             try:
                 with transaction.atomic():  # refused: a draft's edits are kept (saved as they are), not published
@@ -341,9 +296,38 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
                 request._publish_refused = refused.messages
         self._refuse_if_live_and_unsourced(request, form.instance)
 
+    # A Korean text changed and its English left as it was: saved, with a warning, and recorded on the change.
+    def _note_stale_english_of_inlines(self, request, formsets, change):
+        if not change:
+            return
+        for formset in formsets:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                    name = inline_form._meta.model._meta.verbose_name
+                    request._stale_english += [f"{name} {label}" for label in stale_english(inline_form)]
+
+    @staticmethod
+    def _stale_english_note(request) -> str:
+        return gettext("영문 확인 필요: %(fields)s") % {"fields": ", ".join(dict.fromkeys(request._stale_english))}
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_stale_english", None):
+            said = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+            message = " ".join(filter(None, [said, self._stale_english_note(request)]))
+        return super().log_change(request, obj, message)
+
+    def _warn_stale_english(self, request):
+        if getattr(request, "_stale_english", None):
+            fields = ", ".join(dict.fromkeys(request._stale_english))
+            text = gettext(
+                "저장했습니다. 다만 한국어를 고쳤는데 영문은 그대로입니다: %(fields)s. 영문도 맞는지 확인해 주세요."
+            )
+            self.message_user(request, text % {"fields": fields}, messages.WARNING)
+
     def response_change(self, request, obj):
         if getattr(request, "_live_refused", None):
             return HttpResponseRedirect(request.path)  # never sent: changeform_view undoes the save and shows the form
+        self._warn_stale_english(request)
         if "_save_draft" in request.POST:
             self.message_user(request, gettext("임시 저장했습니다. 게시된 내용은 그대로입니다. 미리 본 뒤 게시하세요."),
                               messages.SUCCESS)  # fmt: skip
