@@ -86,7 +86,7 @@ from django.utils.crypto import get_random_string
 from districts.access import applications_reviewable_by
 from portal.models import User
 from programs.models import Application
-from programs.review.queue_filters import cursor_text
+from programs.review.queue.form import cursor_text
 user = User.objects.get(email=%(reviewer)r)
 mine = applications_reviewable_by(user)
 S = Application.Status

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from portal import ratelimit
 from programs import index as catalogue_index
+from programs.review.queue.query import kept_program_choices
 from tests.smtp import smtp_server  # noqa: F401 (a loopback SMTP server for any test: tests/smtp.py)
 
 
@@ -30,10 +31,12 @@ def _fresh_cache():
     # The database rolls back between tests but memory does not: a revision number could repeat.
     cache.clear()
     catalogue_index.clear()
+    kept_program_choices.cache_clear()
     ratelimit.reset()  # the rate limits' counts, in this process's memory beside the cache (portal/ratelimit.py)
     yield
     cache.clear()
     catalogue_index.clear()
+    kept_program_choices.cache_clear()
     ratelimit.reset()
 
 

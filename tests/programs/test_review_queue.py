@@ -5,20 +5,25 @@ queries."""
 import csv
 import io
 import itertools
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
 from portal.models import User
-from programs.models import AccessRecord, Application, LifeStage, Program
-from programs.review import queue as queue_module
-from programs.review.queue_filters import cursor_text
+from programs.models import AccessRecord, Application, ApplicationEvent, LifeStage, Program
+from programs.review.queue import export as queue_export
+from programs.review.queue import query as queue_query
+from programs.review.queue import views as queue_views
+from programs.review.queue.form import cursor_text
 from tests import factories
 
 S = Application.Status
@@ -62,8 +67,6 @@ def shown(response) -> list[str]:
 
 def rows_of(response) -> list[tuple[str, str]]:
     """(reference, the whole row's text) per row of the queue table."""
-    import re
-
     html = response.content.decode()
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
     rows = re.findall(r"<tr.*?</tr>", body, re.S)
@@ -71,8 +74,6 @@ def rows_of(response) -> list[tuple[str, str]]:
 
 
 def link(response, rel: str) -> str | None:
-    import re
-
     found = re.search(rf'<a class="page-navi[^"]*" href="([^"]+)" rel="{rel}"', response.content.decode())
     return found.group(1).replace("&amp;", "&") if found else None
 
@@ -89,7 +90,7 @@ def scene(catalogue):
 
 @pytest.fixture
 def seo(client, scene):
-    client.force_login(scene["seo reviewer"])
+    factories.staff_login(client, scene["seo reviewer"])
     return client
 
 
@@ -107,7 +108,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, catalogue, url, method):
 def test_residents_and_officers_without_a_reviewer_role_get_404(client, scene, who, url, method):
     application = make(SEO_A)
     user = factories.resident() if who == "resident" else scene["officer"]
-    client.force_login(user)
+    factories.staff_login(client, user)
     response = getattr(client, method)(url, {"action": "take", "ids": [str(application.public_id)], "reason": "x"})
     assert response.status_code == 404
     application.refresh_from_db()
@@ -126,10 +127,10 @@ def test_a_seo_gu_reviewer_sees_only_seo_gu_and_a_forged_district_changes_nothin
 
 def test_the_city_reviewer_sees_city_applications_and_an_administrator_filters_by_district(client, scene):
     city, seo, dong = make(CITY), make(SEO_A), make(DONG)
-    client.force_login(scene["city reviewer"])
+    factories.staff_login(client, scene["city reviewer"])
     assert shown(client.get(QUEUE)) == [city.reference]
     admin = User.objects.create_superuser("admin.queue@test.local", "pw")
-    client.force_login(admin)
+    factories.staff_login(client, admin)
     assert set(shown(client.get(QUEUE))) == {city.reference, seo.reference, dong.reference}
     assert shown(client.get(QUEUE, {"district": "dong-gu"})) == [dong.reference]
 
@@ -260,6 +261,93 @@ def test_bad_values_are_named_and_ignored_never_an_error(seo, scene):
     assert seo.get(QUEUE, {"waiting": "99999999999999999999"}).status_code == 200
 
 
+def test_a_program_outside_the_scope_is_never_offered(client, scene):
+    """Each reviewer's filter form offers their own office's programs (the form is built for their scope)."""
+    seo_a, dong = Program.objects.get(slug=SEO_A), Program.objects.get(slug=DONG)
+    factories.staff_login(client, scene["seo reviewer"])
+    seo_page = client.get(QUEUE).content.decode()
+    factories.staff_login(client, scene["dong reviewer"])
+    dong_page = client.get(QUEUE).content.decode()
+    assert f'<option value="{seo_a.pk}">' in seo_page and f'<option value="{dong.pk}">' not in seo_page
+    assert f'<option value="{dong.pk}">' in dong_page and f'<option value="{seo_a.pk}">' not in dong_page
+    factories.staff_login(client, scene["seo reviewer"])
+    chosen = client.get(QUEUE, {"program": seo_a.pk}).content.decode()
+    assert f'<option value="{seo_a.pk}" selected>' in chosen
+
+
+def test_a_renamed_program_is_offered_under_its_new_name_at_once(seo, scene):
+    program = Program.objects.get(slug=SEO_A)
+    seo.get(QUEUE)
+    program.title = "새 이름의 지원사업"
+    program.save()  # bumps the catalogue revision
+    assert f'<option value="{program.pk}">새 이름의 지원사업</option>' in seo.get(QUEUE).content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "0001-01-01T00:00:00+05:00_1"},  # before the first day Python can hold in UTC
+        {"before": "9999-12-31T23:59:59-05:00_1"},  # after the last
+        {"after": "1850-01-01T00:00:00Z_1"},
+        {"after": "2026-01-01T00:00:00Z_0"},
+        {"submitted_to": "9999-12-31"},  # the next day's start would overflow
+        {"submitted_from": "0001-01-01"},
+        {"q": "김\x00"},  # PostgreSQL refuses a NUL in text
+        {"program": "1e3"},
+        {"waiting": "1.5"},
+        {"status": "draft"},
+    ],
+)
+def test_values_at_the_edges_are_named_and_ignored_never_an_error(seo, scene, params):
+    make(SEO_A)
+    response = seo.get(QUEUE, params)
+    assert response.status_code == 200 and response.context["queue"].ignored == sorted(params)
+    assert len(shown(response)) == 1
+    assert seo.get(EXPORT, params).status_code == 200
+
+
+def test_the_submission_time_is_shown_in_seoul_time_on_the_page_and_in_the_csv(seo, scene):
+    application = make(SEO_A)
+    Application.objects.filter(pk=application.pk).update(submitted_at=datetime(2026, 3, 1, 15, 30, tzinfo=UTC))
+    row = dict(rows_of(seo.get(QUEUE)))[application.reference]
+    assert '<td class="queue-table__when">2026-03-02 00:30</td>' in row  # 00:30 the next day in Seoul
+    body = b"".join(seo.post(EXPORT, {"reason": "점검"}).streaming_content).decode()
+    assert list(csv.reader(io.StringIO(body[1:])))[1][5] == "2026-03-02 00:30"
+
+
+def test_what_a_resident_typed_is_escaped_in_the_row(seo, scene):
+    application = make(SEO_A, name='<b>"김"</b>')
+    row = dict(rows_of(seo.get(QUEUE)))[application.reference]
+    assert "<b>" not in row and "<td>&lt;b&gt;&quot;김&quot;&lt;/b&gt;</td>" in row
+
+
+def test_the_program_s_own_processing_target_decides_what_is_overdue(seo, scene):
+    Program.objects.filter(slug=SEO_A).update(processing_days=45)
+    Program.objects.filter(slug=SEO_B).update(processing_days=None)  # the office default, REVIEW_TARGET_DAYS
+    within, past, default = make(SEO_A, days=30), make(SEO_A, days=50), make(SEO_B, days=30)
+    rows = dict(rows_of(seo.get(QUEUE)))
+    assert "기한 넘김" not in rows[within.reference] and "is-overdue" not in rows[within.reference]
+    assert "기한 넘김" in rows[past.reference] and "기한 넘김" in rows[default.reference]
+
+
+def test_badges_take_the_workflow_table_s_tone(seo, scene):
+    overdue, approved = make(SEO_A, days=40, answered=True), make(SEO_A, status=S.APPROVED, days=2)
+    rows = dict(rows_of(seo.get(QUEUE, {"status": ["submitted", "approved"]})))
+    assert 'status-badge--info">접수</span>' in rows[overdue.reference]
+    assert 'status-badge--warning">보완 제출됨</span>' in rows[overdue.reference]
+    assert 'status-badge--danger">기한 넘김</span>' in rows[overdue.reference]
+    assert 'status-badge--success">' in rows[approved.reference]
+
+
+def test_the_english_queue_names_programs_districts_and_days_in_english(seo, scene):
+    application = make(SEO_A, days=30)
+    program = Program.objects.get(slug=SEO_A)
+    district = District.objects.get(slug="seo-gu")
+    row = dict(rows_of(seo.get("/en" + QUEUE)))[application.reference]
+    assert f"<td>{program.title_en}</td>" in row and f"<td>{district.name_en}</td>" in row
+    assert "30 days" in row and "Overdue" in row and "Submitted" in row
+
+
 # --- keyset pages ---------------------------------------------------------------------------------------------------
 
 
@@ -299,27 +387,22 @@ def test_the_merged_page_equals_the_plain_ordering(rf, scene):
         make(SEO_A, status=[S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED, S.APPROVED][i % 4], days=1 + i / 3)
     request = rf.get(QUEUE, {"status": ["submitted", "in_review", "approved"]})
     request.user = scene["seo reviewer"]
-    q = queue_module.queue_read(request, request.GET)
+    q = queue_query.queue_read(request, request.GET)
     for ascending in (True, False):
         order = ("submitted_at", "id") if ascending else ("-submitted_at", "-id")
         plain = list(q.queryset.order_by(*order).values_list("id", flat=True)[:11])
-        assert [row[0] for row in queue_module._page(q, ascending=ascending, limit=11)] == plain
+        assert [row["id"] for row in queue_query.queue_page(q, ascending=ascending, limit=11)] == plain
 
 
-def test_the_queue_read_refuses_a_non_reviewer_before_building_any_scope(rf, scene):
-    from django.http import Http404
-
-    from programs.selectors import index_for
-
+def test_the_queue_read_refuses_a_non_reviewer_before_building_any_scope(rf, scene, django_assert_num_queries):
     request = rf.get(QUEUE, {"status": "submitted"})
     request.user = factories.resident()
-    with pytest.raises(Http404):
-        queue_module.queue_read(request, request.GET)
-    assert not getattr(index_for(request), "queue_scopes", None)  # no program list read for somebody outside
+    with django_assert_num_queries(2), pytest.raises(Http404):  # the administrator flag and the roles, nothing else
+        queue_query.queue_read(request, request.GET)
 
 
 def test_a_capped_count_for_long_queues(seo, scene, monkeypatch):
-    monkeypatch.setattr(queue_module, "COUNT_CAP", 5)
+    monkeypatch.setattr(queue_views, "COUNT_CAP", 5)
     for i in range(7):
         make(SEO_A, days=i + 1)
     assert "조건에 맞는 신청 5건 넘음" in seo.get(QUEUE).content.decode()
@@ -337,7 +420,7 @@ def test_a_constant_number_of_queries(client, scene, django_assert_max_num_queri
         status = [S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED][i % 3]
         assignee = reviewers[i % 3] if status != S.SUBMITTED else None
         make(program, status=status, days=1 + i, assigned_to=assignee, answered=i % 5 == 0)
-    client.force_login(user)
+    factories.staff_login(client, user)
     program = Program.objects.get(slug=SEO_A).pk
     urls = [QUEUE, f"{QUEUE}?status=submitted&status=in_review&program={program}&waiting=14&stage=birth&q=김"]
     urls.append(f"{QUEUE}?after={cursor_text(timezone.now() - timedelta(days=30), 1)}")  # a page further on
@@ -346,9 +429,11 @@ def test_a_constant_number_of_queries(client, scene, django_assert_max_num_queri
         # session, user (with the administrator flag and the unread count: portal.accounts.backends), both district
         # roles, revision, programs (first time per revision), page (two with several statuses on PostgreSQL), count,
         # session save (3)
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(11) as done:
             response = client.get(url)
         assert response.status_code == 200
+        # the programs offered are read once per catalogue revision, scope and language, not on every page
+        assert not [query for query in done.captured_queries if "apply_online" in query["sql"]]
 
 
 # --- bulk actions ---------------------------------------------------------------------------------------------------
@@ -453,7 +538,7 @@ def test_export_writes_one_access_record_and_a_csv_with_a_bom_and_no_documents(s
 
 
 def test_export_is_capped(seo, scene, monkeypatch):
-    monkeypatch.setattr(queue_module, "EXPORT_CAP", 3)
+    monkeypatch.setattr(queue_export, "EXPORT_CAP", 3)
     for i in range(5):
         make(SEO_A, days=i + 1)
     page = seo.get(EXPORT).content.decode()
@@ -470,8 +555,6 @@ def test_export_stays_in_scope(seo, scene):
 
 @pytest.mark.django_db
 def test_the_name_search_has_its_index_on_postgresql():
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("an expression index for PostgreSQL only")
     with connection.cursor() as cursor:
@@ -482,8 +565,6 @@ def test_the_name_search_has_its_index_on_postgresql():
 
 def test_the_review_screen_shows_an_event_without_an_actor(seo):
     """A status change recorded by no account (a command, a deleted reviewer: actor SET_NULL) reads as "—"."""
-    from programs.models import ApplicationEvent
-
     application = make(SEO_A, status=S.SUBMITTED)
     ApplicationEvent.objects.create(application=application, actor=None, from_status="", to_status=S.SUBMITTED)
     response = seo.get(reverse("programs:review", args=[application.public_id]))
