@@ -100,3 +100,29 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SecondFactorRecord(models.Model):
+    """Who gave whom a way to enrol an authenticator app, who enrolled one, who reset a lost one: appended, never
+    edited (portal/accounts/second_factor.py). A staff member's first device is enrolled only through a link an
+    administrator issued; the link is good while its record is the newest for that person and they have no device."""
+
+    class Action(models.TextChoices):
+        LINK_ISSUED = "link_issued", _("등록 링크 발급")
+        ENROLLED = "enrolled", _("인증 앱 등록")
+        RESET = "reset", _("인증 앱 초기화(분실)")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="second_factor_records")
+    action = models.CharField(_("일"), max_length=20, choices=Action.choices)
+    by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("한 사람")
+    )  # an administrator; empty: the staff member themself (enrolled) or the server's command line
+    at = models.DateTimeField(_("일시"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("2단계 인증 기록")
+        verbose_name_plural = _("2단계 인증 기록")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

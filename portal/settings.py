@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was entered in this session
-    "portal.accounts.second_factor.AdminSecondFactorMiddleware",  # staff reach /admin/ only with that code
+    "portal.accounts.second_factor.StaffSecondFactorMiddleware",  # staff reach /admin/ and /staff/ only with that code
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

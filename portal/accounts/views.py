@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_otp import login as otp_login
 
 from portal import consent as consents
 from portal.consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
@@ -327,45 +328,61 @@ def privacy(request):
     return render(request, "accounts/privacy.html", context)
 
 
-# --- the admin's second factor (portal/accounts/second_factor.py) ---------------------------------------------------
+# --- the second factor of staff (portal/accounts/second_factor.py) -------------------------------------------------
+
+
+def _after_second_factor(request, device):
+    request.session.pop(otp.PENDING_KEY, None)
+    request.session.cycle_key()  # more rights from here on: a new session id
+    otp_login(request, device)
 
 
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "HEAD", "POST"])
 def second_factor(request):
-    """Staff only: the code of their authenticator app, once per session, before the admin; the first time, the app is
-    enrolled here (its secret shown, a code from it confirms it). Then back to where they were going."""
-    from django_otp import login as otp_login
-
+    """Staff only: the code of their authenticator app, once per session, before the admin and the /staff/ pages; then
+    back to where they were going. Without an app, the page says to ask an administrator for an enrolment link: the
+    password alone never enrols one (issue 19)."""
     if not request.user.is_staff:
         raise Http404
     next_url = safe_next(request, reverse("admin:index"))
     if request.user.is_verified():
         return redirect(next_url)
     device = otp.device_of(request.user)
-    key = otp.pending_key(request.session) if device is None else None
+    if device is None:
+        return render(request, "accounts/second_factor.html", {"missing": True, "next": next_url})
     form = forms.SecondFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        if device is None:
-            verified = otp.device_enrol(user=request.user, key=key, code=code)
-            error = _("코드가 맞지 않아요. 인증 앱에 방금 추가한 ‘맘편한 광주’ 항목의 숫자를 입력해 주세요.")
-        elif wait := otp.wait_seconds(device):
-            verified = None
+        if wait := otp.wait_seconds(device):
             error = _("코드를 여러 번 잘못 입력했어요. %(seconds)d초 뒤에 다시 입력해 주세요.") % {"seconds": wait}
-        else:
-            verified = otp.device_verify(user=request.user, device=device, code=code)
-            error = _("코드가 맞지 않거나 이미 쓴 코드예요. 인증 앱에 지금 보이는 숫자를 입력해 주세요.")
-        if verified is not None:
-            request.session.pop(otp.PENDING_KEY, None)
-            request.session.cycle_key()  # more rights from here on: a new session id
-            otp_login(request, verified)
+        elif verified := otp.device_verify(user=request.user, device=device, code=form.cleaned_data["code"]):
+            _after_second_factor(request, verified)
             return redirect(next_url)
+        else:
+            error = _("코드가 맞지 않거나 이미 쓴 코드예요. 인증 앱에 지금 보이는 숫자를 입력해 주세요.")
         form.add_error("code", error)
-    context = {
-        "form": form,
-        "next": next_url,
-        "enrolment": otp.enrolment(request.user, key) if device is None else None,
-    }
+    return render(request, "accounts/second_factor.html", {"form": form, "next": next_url, "enrolment": None})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def second_factor_enrol(request, token):
+    """The one-time link an administrator issued: the logged-in staff member it was issued to enrols an authenticator
+    app (the secret shown; a code made from it stores the device). Any other account, a used, superseded or expired
+    link: a missing page."""
+    if not otp.enrolment_link_user(token, request.user):
+        return render(request, "accounts/second_factor_link_failed.html", status=404)
+    key = otp.pending_key(request.session)
+    form = forms.SecondFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = otp.device_enrol(user=request.user, key=key, code=form.cleaned_data["code"])
+        if device is not None:
+            _after_second_factor(request, device)
+            messages.success(request, _("인증 앱을 등록했어요. 다음 로그인부터 이 앱의 코드를 입력해 주세요."))
+            return redirect("home")  # the header's work links lead on (each role's own)
+        error = _("코드가 맞지 않아요. 인증 앱에 방금 추가한 ‘맘편한 광주’ 항목의 숫자를 입력해 주세요.")
+        form.add_error("code", error)
+    context = {"form": form, "next": "", "enrolment": otp.enrolment(request.user, key)}
     return render(request, "accounts/second_factor.html", context)

@@ -96,6 +96,7 @@ SWEPT = {
     "accounts:verify_resend": ("-++++", None),
     "accounts:session_extend": ("-++++", None),
     "accounts:second_factor": ("-0+++", None),  # staff only
+    "accounts:second_factor_enrol": ("-0000", None),  # an administrator's one-time link, for its own staff member only
     "accounts:password_change": ("-++++", None),
     "accounts:password_change_done": ("-++++", None),
     "accounts:profile": ("-++++", None),
