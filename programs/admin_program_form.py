@@ -128,14 +128,17 @@ def count_long_texts(form) -> None:
         if one_line and (getattr(korean, "max_length", None) or 0) < LONG_CHARFIELD:
             continue
         max_length = model_field.max_length
-        field.widget = CountedTextarea(max_length=max_length, one_line=one_line, rows=3 if one_line else 4)
         bound = form[name]
+        text = str(bound.value() or "")
+        # As tall as what it holds (about 40 characters a line at half the form's width), within limits.
+        rows = min(12, max(3 if one_line else 4, sum(len(line) // 40 + 1 for line in text.splitlines()) + 1))
+        field.widget = CountedTextarea(max_length=max_length, one_line=one_line, rows=rows)
         pattern = length_pattern(max_length)
         count = format_html(
             '<span class="char-count" id="{}_count" data-format="{}">{}</span>',
             bound.auto_id,
             pattern,
-            pattern.replace("%(n)s", f"{len(str(bound.value() or '').replace(chr(13), '')):,}"),
+            pattern.replace("%(n)s", f"{len(text.replace(chr(13), '')):,}"),
         )
         field.help_text = format_html("{} {}", field.help_text, count) if field.help_text else count
         bound.help_text = field.help_text  # a BoundField keeps the help text it was made with
