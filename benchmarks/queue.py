@@ -8,7 +8,8 @@ Database: DATABASE_URL if set (PostgreSQL only), else `portal_queue_bench` on po
 created if missing (--fresh drops and recreates it). No other database is touched. Steps: migrate, seed,
 build_assets, collectstatic; a 서구 reviewer (bench.reviewer.seo-gu@bench.invalid, made with assignment_grant) and
 exactly --applications synthetic applications (generate_applications: its time is printed; kept between runs);
-VACUUM ANALYZE; logged-in sessions for the reviewer, one per wrk connection (a wrk Lua script rotates the cookies:
+VACUUM ANALYZE; logged-in sessions for the reviewer with the second factor entered (a confirmed TOTP device: /staff/
+asks for it), one per wrk connection (a wrk Lua script rotates the cookies:
 the session's and the CSRF cookie a browser sends back).
 Then gunicorn (gunicorn.conf.py with 2 sync workers, DEBUG=0; --workers N) on a free loopback
 port, and for each URL a few warm-up fetches and `wrk --latency --timeout 10s`, the minimal view /livez first, in
@@ -88,6 +89,9 @@ from portal.models import User
 from programs.models import Application
 from programs.review.queue.form import cursor_text
 user = User.objects.get(email=%(reviewer)r)
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
 mine = applications_reviewable_by(user)
 S = Application.Status
 open_ = mine.filter(status__in=[S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED]).order_by("submitted_at", "id")
@@ -107,6 +111,7 @@ pages = {
     "logged-in page": ("/me/notifications/", None),
 }
 client = Client(); client.force_login(user)
+s = client.session; s[DEVICE_ID_SESSION_KEY] = device.persistent_id; s.save()
 queries = {}
 for label, (path, _ref) in pages.items():
     client.get(path, secure=True)  # as over HTTPS: production settings redirect plain http
@@ -118,6 +123,7 @@ for _ in range(%(sessions)d):
     s = SessionStore()
     s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "portal.accounts.backends.PortalBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor, entered (/staff/ requires it)
     s.create()
     sessions.append(f"sessionid={s.session_key}; csrftoken={get_random_string(32)}")  # both, as a browser sends them
 print(json.dumps({"pages": pages, "queries": queries, "sessions": sessions, "rows": every.count(),
