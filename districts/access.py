@@ -109,7 +109,7 @@ def applications_reviewable_by(user) -> QuerySet:
 
 def applications_in_scope(district_id) -> QuerySet:
     """The applications of one review scope: a district's (or the city's) by its id, or all of them (None). Only for
-    a scope worked out from the user as applications_reviewable_by does (the queue, programs/review/queue.py, keeps
+    a scope worked out from the user as applications_reviewable_by does (the queue, programs/review/queue/, keeps
     the id among its filter values)."""
     Application = _programs_model("Application")
     submitted = Application.objects.exclude(status__in=Application.PRIVATE)  # drafts: the workflow table's private

@@ -40,7 +40,7 @@ def queue_server(seeded_live_server):
         Application.objects.create(
             applicant=applicant,
             program=programs[n % 2],
-            status=status,
+            status=S.SUPPLEMENT_SUBMITTED if n % 7 == 0 and status == S.SUBMITTED else status,
             submitted_at=submitted,
             reference=f"GJ-2026-{900000 + n:06d}",
             snapshot={"applicant": {"name": f"김서구{n}", "email": applicant.email, "phone": "", "district": "서구"}},

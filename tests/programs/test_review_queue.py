@@ -42,8 +42,10 @@ def staff(slug: str, role=Role.REVIEWER) -> User:
 
 
 def make(slug: str, *, status=S.SUBMITTED, days=1.0, name="김광주", assigned_to=None, answered=False) -> Application:
-    """An application to a seed program, submitted `days` ago, as the resident's submission would leave it."""
+    """An application to a seed program, submitted `days` ago, as the resident's submission would leave it;
+    `answered`: the resident answered a request for documents an hour later (보완 제출됨)."""
     n = next(_numbers)
+    status = S.SUPPLEMENT_SUBMITTED if answered else status
     applicant = User.objects.create_user(f"applicant{n}@test.local", name=name)
     submitted = timezone.now() - timedelta(days=days)
     return Application.objects.create(
@@ -332,8 +334,7 @@ def test_the_program_s_own_processing_target_decides_what_is_overdue(seo, scene)
 
 def test_badges_take_the_workflow_table_s_tone(seo, scene):
     overdue, approved = make(SEO_A, days=40, answered=True), make(SEO_A, status=S.APPROVED, days=2)
-    rows = dict(rows_of(seo.get(QUEUE, {"status": ["submitted", "approved"]})))
-    assert 'status-badge--info">접수</span>' in rows[overdue.reference]
+    rows = dict(rows_of(seo.get(QUEUE, {"status": ["supplement_submitted", "approved"]})))
     assert 'status-badge--warning">보완 제출됨</span>' in rows[overdue.reference]
     assert 'status-badge--danger">기한 넘김</span>' in rows[overdue.reference]
     assert 'status-badge--success">' in rows[approved.reference]

@@ -12,12 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ...models import Application
+from ...workflow import table as workflow
 
 S = Application.Status
-# The work still to do: the queue's default, and the statuses a row's waiting days are counted for.
-OPEN = (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED)
-# Everything but drafts (a draft is the resident's alone).
-STATUSES = [(value, label) for value, label in S.choices if value != S.DRAFT]
+# The queue's default and the statuses a row's waiting days are counted for: the workflow table's open ones (submitted
+# and not finished). The statuses offered: all a reviewer may see (a draft is the resident's alone).
+OPEN = workflow.OPEN
+STATUSES = [(value, S(value).label) for value in workflow.SEEN_BY_STAFF]
 OLDEST, NEWEST = "oldest", "newest"
 SORTS = [(OLDEST, _("오래 기다린 순")), (NEWEST, _("최근 접수 순"))]
 FLAG = [("1", _("예"))]

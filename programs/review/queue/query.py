@@ -238,7 +238,6 @@ class Row:
     program: Target
     waiting: int | None = None  # days since submission, while open
     overdue: bool = False
-    answered: bool = False  # the resident answered a request for documents
     url: str = ""  # the review screen's (views.queue)
     waiting_text: str = ""  # "3일" (views.queue)
 
@@ -270,5 +269,4 @@ class Row:
         )
         row.waiting = (now - row.submitted_at).days if row.status in OPEN else None
         row.overdue = is_overdue(row, now)
-        row.answered = row.status == S.SUBMITTED and row.supplement_answered_at is not None
         return row
