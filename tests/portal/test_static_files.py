@@ -23,8 +23,8 @@ def test_collectstatic_with_the_production_storage(tmp_path, settings):
     assert done.returncode == 0, done.stderr[-2000:]
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     for name in ["css/site.css", "css/print.css", "krds/css/portal/krds.css",
-                 "krds/fonts/pretendard-gov/PretendardGOV-Regular.subset.0.woff2",
-                 "krds/fonts/pretendard-gov/PretendardGOV-Bold.subset.119.woff2"]:  # fmt: skip
+                 "krds/css/portal/fonts-fallback.css", "krds/fonts/pretendard-gov/PretendardGOV-Regular.core.woff2",
+                 "krds/fonts/pretendard-gov/PretendardGOVVariable.subset.119.woff2"]:  # fmt: skip
         assert name in manifest
         assert (tmp_path / manifest[name]).exists()
     # KRDS's own stylesheets and the old whole-font files are no longer collected: nothing links them.
@@ -32,7 +32,7 @@ def test_collectstatic_with_the_production_storage(tmp_path, settings):
     assert not [name for name in manifest if name.startswith("krds/fonts/PretendardGOV-")]
     # The built stylesheet points at the fingerprinted slices (the manifest storage rewrote every url()).
     built = (tmp_path / manifest["krds/css/portal/krds.css"]).read_text(encoding="utf-8")
-    assert manifest["krds/fonts/pretendard-gov/PretendardGOV-Regular.subset.0.woff2"].split("/")[-1] in built
+    assert manifest["krds/fonts/pretendard-gov/PretendardGOV-Regular.core.woff2"].split("/")[-1] in built
 
     # Served as production serves them (one collectstatic is the slow part: checked here, not again elsewhere).
     settings.STATIC_ROOT, settings.WHITENOISE_USE_FINDERS = tmp_path, False
