@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.context_processors import notifications_unread
 from portal.models import Notification
+from tests import factories
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_the_list_shows_only_mine_newest_first_with_unread_ones_marked(client, r
     Notification.objects.filter(user=resident, title="알림 0", read_at__isnull=False).update(title="읽은 알림")
     notify(neighbour, 1, url="/secret/")
     Notification.objects.filter(user=neighbour).update(title="남의 알림")
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     response = client.get("/me/notifications/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -75,7 +76,7 @@ def test_the_list_shows_only_mine_newest_first_with_unread_ones_marked(client, r
 @pytest.mark.django_db
 def test_the_list_is_paginated_by_twenty(client, resident):
     notify(resident, 45)
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     first = client.get("/me/notifications/").content.decode()
     assert "알림 19<" in first and "알림 20<" not in first and 'class="krds-pagination"' in first
     third = client.get("/me/notifications/?page=3").content.decode()
@@ -85,14 +86,14 @@ def test_the_list_is_paginated_by_twenty(client, resident):
 
 @pytest.mark.django_db
 def test_the_english_list(client, resident):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     assert client.get("/en/me/notifications/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_reading_one_marks_it_read_and_goes_to_its_page(client, resident):
     (n,) = notify(resident, url="/me/applications/abc/")
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     assert client.get(reverse("notifications:read", args=[n.pk])).status_code == 405  # state changes on POST only
     response = client.post(reverse("notifications:read", args=[n.pk]))
     assert response.status_code == 302 and response["Location"] == "/me/applications/abc/"
@@ -110,7 +111,7 @@ def test_reading_one_marks_it_read_and_goes_to_its_page(client, resident):
 @pytest.mark.django_db
 def test_a_notification_never_sends_anyone_off_site(client, resident, url):
     (n,) = notify(resident, url=url)
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     response = client.post(reverse("notifications:read", args=[n.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("notifications:list")
 
@@ -118,7 +119,7 @@ def test_a_notification_never_sends_anyone_off_site(client, resident, url):
 @pytest.mark.django_db
 def test_another_residents_notification_is_not_found(client, resident, neighbour):
     (theirs,) = notify(neighbour)
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     assert client.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
     assert Notification.objects.get(pk=theirs.pk).read_at is None
 
@@ -127,7 +128,7 @@ def test_another_residents_notification_is_not_found(client, resident, neighbour
 def test_read_all_marks_only_mine(client, resident, neighbour):
     notify(resident, 3)
     notify(neighbour, 2)
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     assert client.get(reverse("notifications:read_all")).status_code == 405
     response = client.post(reverse("notifications:read_all"))
     assert response.status_code == 302 and response["Location"] == reverse("notifications:list")
@@ -143,7 +144,7 @@ def test_the_header_shows_the_unread_count_to_a_resident_and_nothing_to_a_visito
     notify(resident, 2, read=True)
     anonymous = client.get("/").content.decode()
     assert reverse("notifications:list") not in anonymous
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     html = client.get("/").content.decode()
     assert 'href="/me/notifications/"' in html and "읽지 않은 알림 3건" in html
     resident.notifications.update(read_at=timezone.now())
@@ -172,7 +173,7 @@ def test_the_unread_count_is_lazy_and_free_for_visitors(resident, django_assert_
 
 @pytest.mark.django_db
 def test_the_list_runs_the_same_few_queries_however_many_notifications(client, resident, django_assert_max_num_queries):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     notify(resident, 3)
     with CaptureQueriesContext(connection) as few:
         client.get("/me/notifications/")

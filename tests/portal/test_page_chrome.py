@@ -11,6 +11,7 @@ from districts.access import ADMINISTRATORS
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
 from portal.models import Notification, User
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def notify(user, n):
 def test_the_user_roles_and_unread_count_cost_two_queries(client, catalogue):
     user = reviewer_and_officer()
     notify(user, 2)
-    client.force_login(user)
+    factories.staff_login(client, user)
     client.get(NOTIFICATIONS)
     with CaptureQueriesContext(connection) as page:
         html = client.get(NOTIFICATIONS).content.decode()
@@ -49,7 +50,7 @@ def test_roles_and_counts_are_read_afresh_on_every_request(client, catalogue):
     user = User.objects.create_user("chrome.admin@test.local", "pw-chrome-2", is_staff=True)
     group, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
     user.groups.add(group)
-    client.force_login(user)
+    factories.staff_login(client, user)
     assert 'href="/staff/applications/"' in client.get(NOTIFICATIONS).content.decode()
     user.groups.remove(group)  # taken away: the next page no longer offers the work
     notify(user, 1)
@@ -61,9 +62,9 @@ def test_roles_and_counts_are_read_afresh_on_every_request(client, catalogue):
 def test_the_kept_header_differs_by_role_and_never_carries_a_token(client, catalogue):
     staff = reviewer_and_officer()
     resident = User.objects.create_user("chrome.resident@test.local", "pw-chrome-3")
-    client.force_login(staff)
+    factories.staff_login(client, staff)
     staff_html = client.get(NOTIFICATIONS).content.decode()
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     resident_page = client.get(NOTIFICATIONS)
     html = resident_page.content.decode()
     assert 'href="/staff/applications/"' in staff_html and 'href="/staff/applications/"' not in html
@@ -76,7 +77,7 @@ def test_the_kept_header_differs_by_role_and_never_carries_a_token(client, catal
 
 
 def test_a_catalogue_change_replaces_the_kept_footer(client, catalogue):
-    client.force_login(User.objects.create_user("chrome.footer@test.local", "pw-chrome-4"))
+    factories.staff_login(client, User.objects.create_user("chrome.footer@test.local", "pw-chrome-4"))
     city = District.objects.get(slug="gwangju")
     assert city.office_name in client.get(NOTIFICATIONS).content.decode()
     city.office_name = "광주광역시청 가족지원과 (이전)"
@@ -88,7 +89,7 @@ def test_the_kept_account_bar_gets_this_requests_path_token_and_clock(client, ca
     """The logged-in bar is kept with holes: every request fills in its own CSRF token, path and session clock."""
     import re
 
-    client.force_login(reviewer_and_officer())
+    factories.staff_login(client, reviewer_and_officer())
     pages = [client.get(NOTIFICATIONS), client.get(NOTIFICATIONS + "?page=1&x=<b>")]
     tokens = set()
     for page, here in zip(pages, [NOTIFICATIONS, NOTIFICATIONS + "?page=1&amp;x=%3Cb%3E"], strict=True):

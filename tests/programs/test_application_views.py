@@ -66,7 +66,7 @@ def test_a_visitor_is_sent_to_log_in_and_back(client, program):
 
 def test_an_unverified_email_then_missing_consent_come_first(client, program):
     unverified = factories.resident(verified=False, consented=False)
-    client.force_login(unverified)
+    factories.staff_login(client, unverified)
     url = reverse("programs:apply", args=[program.slug])
     assert client.get(url)["Location"].startswith(reverse("accounts:verify_needed"))
     unverified.email_verified_at = unverified.date_joined
@@ -76,7 +76,7 @@ def test_an_unverified_email_then_missing_consent_come_first(client, program):
 
 
 def test_programs_without_an_online_form_have_no_apply_page(client, resident):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     plain = factories.program()
     unpublished = factories.online_program(publication="draft")
     assert client.get(reverse("programs:apply", args=[plain.slug])).status_code == 404
@@ -84,7 +84,7 @@ def test_programs_without_an_online_form_have_no_apply_page(client, resident):
 
 
 def test_the_whole_wizard(client, resident, program, django_capture_on_commit_callbacks):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     page = client.get(reverse("programs:apply", args=[program.slug]))
     assert "아이의 출생일" in page.text and "주민등록등본" in page.text and page["Cache-Control"] == "private, no-store"
     application = start(client, program)
@@ -142,7 +142,7 @@ def test_the_whole_wizard(client, resident, program, django_capture_on_commit_ca
 
 
 def test_submit_refuses_an_incomplete_draft_and_says_why(client, resident, program):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, program)
     response = client.post(reverse("programs:apply_submit", args=[application.public_id]), follow=True)
     assert "지원 대상 조건을 확인해 주세요" in response.text and "주민등록등본" in response.text
@@ -151,7 +151,7 @@ def test_submit_refuses_an_incomplete_draft_and_says_why(client, resident, progr
 
 
 def test_tampered_fields_change_nothing(client, resident, program):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     other = factories.resident()
     application = start(client, program)
     fill(client, application)
@@ -165,7 +165,7 @@ def test_tampered_fields_change_nothing(client, resident, program):
 
 
 def test_withdrawal_asks_for_confirmation(client, resident, program):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, program)
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
@@ -182,7 +182,7 @@ def test_withdrawal_asks_for_confirmation(client, resident, program):
 
 
 def test_a_failed_upload_during_a_supplement_keeps_the_request_open(client, resident, program, media):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, program)
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
@@ -224,7 +224,7 @@ URLS = [  # (name, method, needs a document id)
 
 @pytest.fixture
 def owned(client, resident, program):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, program)
     fill(client, application)
     client.logout()
@@ -245,11 +245,11 @@ def url_of(name, application, needs_document):
 def test_access_walk(client, owned, name, method, needs_document, who):
     url = url_of(name, owned, needs_document)
     if who == "owner":
-        client.force_login(owned.applicant)
+        factories.staff_login(client, owned.applicant)
     elif who == "other resident":
-        client.force_login(factories.resident())
+        factories.staff_login(client, factories.resident())
     elif who == "staff officer":
-        client.force_login(factories.resident(is_staff=True))
+        factories.staff_login(client, factories.resident(is_staff=True))
     response = getattr(client, method)(url)
     if who == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
@@ -263,7 +263,7 @@ def test_access_walk(client, owned, name, method, needs_document, who):
 
 
 def test_the_owner_downloads_the_file_as_uploaded(client, owned):
-    client.force_login(owned.applicant)
+    factories.staff_login(client, owned.applicant)
     document = owned.documents.get()
     response = client.get(reverse("programs:document_download", args=[owned.public_id, document.public_id]))
     assert response.status_code == 200 and response.content == factories.PDF
@@ -272,7 +272,7 @@ def test_the_owner_downloads_the_file_as_uploaded(client, owned):
 
 
 def test_state_changes_only_on_post(client, owned):
-    client.force_login(owned.applicant)
+    factories.staff_login(client, owned.applicant)
     for name in ("programs:apply_submit", "programs:application_delete", "programs:application_supplement"):
         assert client.get(reverse(name, args=[owned.public_id])).status_code == 405
     document = owned.documents.get()
@@ -286,7 +286,7 @@ def test_state_changes_only_on_post(client, owned):
 def test_my_applications_runs_a_constant_number_of_queries(client, resident, django_assert_max_num_queries):
     for _ in range(30):
         Application.objects.create(applicant=resident, program=factories.online_program(), status=S.SUBMITTED)
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     client.get(reverse("programs:my_applications"))  # builds the catalogue index the header reads (once a revision)
     with django_assert_max_num_queries(9):  # session, user, count, unread, revision, page, session save
         response = client.get(reverse("programs:my_applications"))
@@ -298,7 +298,7 @@ def test_kept_household_facts_prefill_the_form_and_typed_answers_win(client, pro
 
     household = Answers(children=(Child(birth_date=__import__("datetime").date(2026, 9, 3), birth_order=2),))
     resident = factories.resident(household=household.to_dict())
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, program)
     page = client.get(step_url(application, "questions")).text
     assert 'value="2026-09-03"' in page and re.search(r'name="birth_order"[^>]*value="2"', page)
@@ -311,7 +311,7 @@ def test_this_sessions_screener_answers_prefill_the_form(client, resident, progr
     from programs.screener.answers import Answers
     from programs.screener.selectors import SESSION_KEY
 
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     session = client.session
     session[SESSION_KEY] = Answers(pregnant=True, due_date=__import__("datetime").date(2027, 1, 5), expected_order=1,
                                    done=frozenset({"pregnancy"})).to_dict()  # fmt: skip
@@ -354,7 +354,7 @@ def store_down(settings):
 
 
 def test_an_upload_while_the_store_is_down_is_refused_plainly_and_keeps_nothing(client, resident, store_down, media):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, factories.online_program())
     store_down()  # eligibility and questions need no store; the documents step does
     response = fill(client, application)
@@ -368,7 +368,7 @@ def test_an_upload_while_the_store_is_down_is_refused_plainly_and_keeps_nothing(
 
 
 def test_a_supplement_while_the_store_is_down_keeps_the_request_open(client, resident, store_down):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, factories.online_program())
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
@@ -388,7 +388,7 @@ def test_a_supplement_while_the_store_is_down_keeps_the_request_open(client, res
 
 
 def test_a_download_while_the_store_is_down_says_so_for_resident_and_reviewer(client, resident, store_down):
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     application = start(client, factories.online_program())
     fill(client, application)
     client.post(reverse("programs:apply_submit", args=[application.public_id]))
@@ -450,7 +450,7 @@ def every_page(client, program) -> dict:
 def test_every_page_of_a_demonstration_form_says_so_and_no_other_form_does(client, resident, program, settings):
     settings.DEBUG = True  # a development or demonstration server: the only place such a form opens
     demo = demonstration_program()
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     for shown, banner in ((demo, True), (program, False)):
         for name, page in every_page(client, shown).items():
             assert page.status_code == 200, (shown.slug, name)
@@ -474,7 +474,7 @@ def test_with_debug_off_a_demonstration_form_cannot_be_opened_and_its_program_of
 ):
     settings.DEBUG = True
     demo = demonstration_program()
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     draft = start(client, demo)  # begun on a demonstration server
     settings.DEBUG = False
     apply_url = reverse("programs:apply", args=[demo.slug])
@@ -496,6 +496,6 @@ def test_with_debug_off_a_demonstration_form_cannot_be_opened_and_its_program_of
     # An ordinary form works as before.
     page = client.get(program.get_absolute_url())
     assert reverse("programs:apply", args=[program.slug]) in page.text and "온라인으로 신청하기" in page.text
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     pages = every_page(client, program)
     assert all(p.status_code == 200 and DEMONSTRATION not in p.text for p in pages.values())

@@ -350,5 +350,5 @@ def test_stored_files_are_not_served_at_any_public_url(stored_pdf, client, resid
     assert not any(view is serve for _name, view in named_patterns())  # no static(settings.MEDIA_URL, ...)
     for path in (f"/media/{stored_pdf.file.name}", f"/{stored_pdf.file.name}", f"/en/media/{stored_pdf.file.name}"):
         assert client.get(path).status_code == 404
-    client.force_login(resident)
+    factories.staff_login(client, resident)
     assert client.get(f"/media/{stored_pdf.file.name}").status_code == 404

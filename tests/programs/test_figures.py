@@ -176,7 +176,7 @@ def test_staff_figures_are_scoped_to_the_reviewers_district(known, client):
     assert mine.total == 6 and {t.key for t in mine.by_program} == {Program.objects.get(slug=SEO).pk}
     assert len(mine.by_district) == 1
 
-    client.force_login(seo_reviewer)
+    factories.staff_login(client, seo_reviewer)
     response = client.get(reverse("programs:staff_stats"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
@@ -186,12 +186,12 @@ def test_staff_figures_are_scoped_to_the_reviewers_district(known, client):
     assert Program.objects.get(slug=DONG).title not in page
     assert response.context["district_chart"] is None  # one office: no district breakdown
 
-    client.force_login(reviewer("dong-gu"))
+    factories.staff_login(client, reviewer("dong-gu"))
     assert client.get(reverse("programs:staff_stats")).context["figures"].total == 2
 
 
 def test_administrators_see_every_district(known, client):
-    client.force_login(administrator())
+    factories.staff_login(client, administrator())
     response = client.get(reverse("programs:staff_stats"))
     assert response.status_code == 200
     assert response.context["figures"].total == 9
@@ -210,12 +210,12 @@ def test_non_reviewers_get_404_and_anonymous_visitors_the_login(catalogue, clien
     assignment_grant(user=officer, role=Role.OFFICER, district=District.objects.get(slug="seo-gu"),
                      via=Assignment.Via.SEED)  # fmt: skip
     for user in (factories.resident(), officer):
-        client.force_login(user)
+        factories.staff_login(client, user)
         assert client.get(url).status_code == 404
 
 
 def test_staff_page_draws_the_charts_from_python_geometry(known, client):
-    client.force_login(reviewer("seo-gu"))
+    factories.staff_login(client, reviewer("seo-gu"))
     page = client.get(reverse("programs:staff_stats")).content.decode()
     svgs = re.findall(r"<svg[^>]*>", page)
     assert svgs and all('role="img"' in s and "viewBox" in s and 'width="100%"' in s for s in svgs)
@@ -340,7 +340,7 @@ def test_pages_with_no_applications_at_all(catalogue, client, no_page_cache):
     public = client.get(reverse("programs:stats"))
     assert public.status_code == 200 and public.context["total_display"] == "0"
     assert public.context["approval_rate"] == "—" and public.context["median_days"] == "—"
-    client.force_login(reviewer("nam-gu"))
+    factories.staff_login(client, reviewer("nam-gu"))
     staff = client.get(reverse("programs:staff_stats"))
     assert staff.status_code == 200 and staff.context["figures"].total == 0
     assert staff.context["approval_rate"] == "—" and staff.context["median_days"] == "—"

@@ -248,7 +248,7 @@ def test_retention_is_a_positive_number_of_years_shown_to_the_reviewer(scene, cl
     # the review screen says how long it is kept and when it will be destroyed
     from tests.programs.test_review import reviewer
 
-    client.force_login(reviewer("gwangju"))
+    factories.staff_login(client, reviewer("gwangju"))
     page = client.get(reverse("programs:review", args=[decided.public_id])).content.decode()
     until = timezone.localtime(years_before(decided.decided_at, -1)).date()
     assert "결정 후 1년" in page and f"{until.year}. {until.month}. {until.day}.에 파기 예정" in page
@@ -271,5 +271,5 @@ def test_administrators_read_the_purge_records_and_the_log_names_destroyed_appli
     assert f"{reference} (파기됨)" in log
     record = PurgeRecord.objects.get()
     assert client.post(f"/admin/programs/purgerecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
-    client.force_login(factories.resident())  # not staff: nothing
+    factories.staff_login(client, factories.resident())  # not staff: nothing
     assert client.get("/admin/programs/purgerecord/").status_code == 302

@@ -89,13 +89,13 @@ def test_role_by_object(scene, who):
     """Every staff URL × every scope's application, for one role; a decision (which changes the status) last."""
     client = Client()
     if who == "resident":
-        client.force_login(factories.resident())
+        factories.staff_login(client, factories.resident())
     elif who not in ("anonymous", "applicant"):
-        client.force_login(scene[who])
+        factories.staff_login(client, scene[who])
     for which in ["seo", "dong", "city"]:
         application = scene[which]
         if who == "applicant":
-            client.force_login(application.applicant)
+            factories.staff_login(client, application.applicant)
         for name, method, data in STAFF_URLS:
             response = getattr(client, method)(staff_url(name, application), data)
             where = (which, name, method)
@@ -115,7 +115,7 @@ def test_role_by_object(scene, who):
 
 def test_approve_tells_the_resident_on_the_site_and_by_mail(scene, django_capture_on_commit_callbacks):
     client = Client()
-    client.force_login(scene["seo reviewer"])
+    factories.staff_login(client, scene["seo reviewer"])
     application = scene["seo"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("programs:review_decide", args=[application.public_id]), {"decision": "approve"})
@@ -132,14 +132,14 @@ def test_approve_tells_the_resident_on_the_site_and_by_mail(scene, django_captur
     ]
     assert "승인" in mail.outbox[-1].subject and mail.outbox[-1].to == [application.applicant.email]
     resident = Client()
-    resident.force_login(application.applicant)
+    factories.staff_login(resident, application.applicant)
     page = resident.get(reverse("programs:application", args=[application.public_id])).text
     assert "승인" in page
 
 
 def test_reject_needs_a_reason_and_uses_the_offices_template(scene, django_capture_on_commit_callbacks):
     client = Client()
-    client.force_login(scene["seo reviewer"])
+    factories.staff_login(client, scene["seo reviewer"])
     application = scene["seo"]
     url = reverse("programs:review_decide", args=[application.public_id])
     response = client.post(url, {"decision": "reject", "reason": "  "})
@@ -158,7 +158,7 @@ def test_reject_needs_a_reason_and_uses_the_offices_template(scene, django_captu
     dong_template = ReasonTemplate.objects.create(district=District.objects.get(slug="dong-gu"), title="x", text="y")
     other = scene["dong"]
     dong_client = Client()
-    dong_client.force_login(scene["dong reviewer"])
+    factories.staff_login(dong_client, scene["dong reviewer"])
     response = dong_client.post(
         reverse("programs:review_decide", args=[other.public_id]), {"decision": "reject", "template": template.pk}
     )  # another office's template
@@ -222,11 +222,11 @@ def test_take_and_release_one_reviewer_at_a_time(scene):
 def test_internal_notes_never_reach_the_resident(scene):
     application = scene["seo"]
     client = Client()
-    client.force_login(scene["seo reviewer"])
+    factories.staff_login(client, scene["seo reviewer"])
     client.post(reverse("programs:review_note", args=[application.public_id]), {"text": "전화로 확인함 (내부)"})
     assert "전화로 확인함 (내부)" in client.get(reverse("programs:review", args=[application.public_id])).text
     resident = Client()
-    resident.force_login(application.applicant)
+    factories.staff_login(resident, application.applicant)
     page = resident.get(reverse("programs:application", args=[application.public_id])).text
     assert "전화로 확인함" not in page and "내부 메모" not in page
 
@@ -235,7 +235,7 @@ def test_every_look_is_logged_and_a_download_asks_why(scene):
     application = scene["seo"]
     document = application.documents.first()
     client = Client(REMOTE_ADDR="10.1.2.3")
-    client.force_login(scene["seo reviewer"])
+    factories.staff_login(client, scene["seo reviewer"])
     client.get(reverse("programs:review", args=[application.public_id]))
     record = AccessRecord.objects.get()
     assert (record.user, record.action, record.subject, record.application, record.ip) == (
@@ -267,7 +267,7 @@ def test_two_reviewers_deciding_at_the_same_moment_give_one_decision(catalogue, 
 
     def decide(i):
         client = Client()
-        client.force_login(reviewers[i])
+        factories.staff_login(client, reviewers[i])
         try:
             barrier.wait()
             results[i] = client.post(reverse("programs:review_decide", args=[application.public_id]), choices[i],
