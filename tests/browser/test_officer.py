@@ -5,10 +5,13 @@ another district's entry cannot be opened."""
 from base64 import b32decode
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.accounts.second_factor import enrolment_link_issue
 from programs.models import Program
 
 from .conftest import axe_violations
@@ -32,17 +35,23 @@ def test_seo_gu_officer_edits_previews_publishes_and_restores(browser, demo_live
     program = Program.objects.get(slug=SEO)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # for axe-core
     page = context.new_page()
-    # A new officer: the admin asks for a second factor and enrols an authenticator app first.
-    TOTPDevice.objects.filter(user__email="officer.seo-gu@demo.local").delete()  # (seed --demo gave it one)
+    # A new officer: the admin asks for a second factor; the password alone enrols nothing, an administrator's
+    # one-time link does (issue 19).
+    officer = get_user_model().objects.get(email="officer.seo-gu@demo.local")
+    TOTPDevice.objects.filter(user=officer).delete()  # (seed --demo gave it one)
     page.goto(base + "/admin/login/")
-    page.fill("#id_username", "officer.seo-gu@demo.local")
+    page.fill("#id_username", officer.email)
     page.fill("#id_password", "demo-pass-2026")
     submit(page, "input[type=submit]")
-    assert "/accounts/second-factor/" in page.url and page.locator("img[src^='data:image/svg+xml']").count() == 1
+    assert "/accounts/second-factor/" in page.url and page.locator("#totp-secret").count() == 0
+    link = enrolment_link_issue(user=officer)
+    page.goto(base + link.removeprefix(settings.SITE_URL))
+    assert page.locator("img[src^='data:image/svg+xml']").count() == 1
     assert axe_violations(page) == []
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.fill("#id_code", f"{totp(b32decode(secret)):06d}")
     submit(page, "form.account-form button[type=submit]")
+    page.goto(base + "/admin/")
     assert page.url.rstrip("/").endswith("/admin"), page.url
     published, draft = program.summary, "서구 산모에게 산후관리비를 드려요 (임시 저장한 요약)"
     page.goto(f"{base}/admin/programs/program/{program.pk}/change/")

@@ -10,6 +10,7 @@ from programs.models import AccessRecord, Application
 from tests import factories
 
 from .conftest import Checker, follow, open_for_real
+from .second_factor import enter_code
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,8 @@ def test_request_documents_answer_and_approve(browser, seeded_live_server, smtp_
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False).new_page()
     log_in(desk, base, reviewer.email)
     desk.goto(f"{base}/staff/applications/{application.public_id}/")
+    enter_code(desk, reviewer.email)  # /staff/ asks for the second factor, then leads on to the page asked for
+    assert desk.url.endswith(f"/staff/applications/{application.public_id}/"), desk.url
     axe.check(desk, "review")
     follow(desk, "form[action$='/take/'] button")
     desk.click("label[for=id_decision_2]")  # 보완 요청
@@ -73,7 +76,7 @@ def test_request_documents_answer_and_approve(browser, seeded_live_server, smtp_
     mom.set_input_files("#id_files", str(pdf))
     follow(mom, "form[action$='/supplement/'] button[type=submit]")
     application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED and application.documents.count() == 2
+    assert application.status == Application.Status.SUPPLEMENT_SUBMITTED and application.documents.count() == 2
 
     desk.goto(f"{base}/staff/applications/{application.public_id}/")
     assert "보완 제출됨" in desk.content() and "전체 페이지를 올립니다." in desk.content()

@@ -17,6 +17,7 @@ from portal.models import User
 from programs.models import Application, Program
 
 from .conftest import axe_violations, follow
+from .second_factor import enter_code
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +75,7 @@ def test_the_queue_at_375_and_1280_px_filtered_paged_and_taken_without_javascrip
         page.fill("#id_username", EMAIL)
         page.fill("#id_password", PASSWORD)
         follow(page, "main button[type=submit]")
+        enter_code(page, EMAIL)  # staff pages need the second factor too
         assert page.url.endswith("/staff/applications/")
         rows = page.locator("table.queue-table tbody tr")
         assert rows.count() == 50  # open work: 56 of the 70, 50 a page
@@ -106,6 +108,7 @@ def test_the_queue_at_375_and_1280_px_filtered_paged_and_taken_without_javascrip
         # Filters are a plain GET form: only submitted ones of one program, waiting more than 30 days.
         page.click("label[for=qf-status-in_review]")
         page.click("label[for=qf-status-supplement_requested]")
+        page.click("label[for=qf-status-supplement_submitted]")
         page.select_option("#qf-program", label=Program.objects.get(slug=SEO_A).title)
         page.fill("#qf-waiting", "30")
         follow(page, "form.queue-filters button[type=submit]")

@@ -14,6 +14,7 @@ from programs.models import Application, Program
 
 from .conftest import axe_violations
 from .conftest import follow as submit
+from .second_factor import enter_code
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,7 @@ def _log_in(page, base):
     page.fill("#id_username", "reviewer.seo.stats@test.local")
     page.fill("#id_password", PASSWORD)
     submit(page, "input[type=submit]")
+    enter_code(page, "reviewer.seo.stats@test.local")
 
 
 @pytest.mark.parametrize("width", [375, 1280])
