@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Notification
-from programs.workflow.moves import resident_tell
 from programs.documents import store_documents
 from programs.models import (
     AccessRecord,
@@ -28,6 +27,7 @@ from programs.models import (
     PurgeRecord,
 )
 from programs.retention import retained_until, years_before
+from programs.workflow.moves import resident_tell
 from tests import factories
 
 S = Application.Status
