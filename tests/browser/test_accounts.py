@@ -12,7 +12,7 @@ from django.utils import timezone
 from portal.consent import consent_missing
 from portal.models import User
 
-from .conftest import AXE, axe_violations, follow
+from .conftest import AXE, AXE_TAGS, axe_violations, follow
 
 pytestmark = pytest.mark.browser
 PASSWORD = "gwangju-family-2026"
@@ -119,8 +119,8 @@ def test_the_session_warning_two_minutes_before_the_end(browser, seeded_live_ser
     assert "곧 자동으로 로그아웃돼요" in warning.inner_text()
     assert csp_errors == []  # (axe itself then applies inline styles, which the CSP rightly blocks)
     page.evaluate(AXE.read_text(encoding="utf-8"))  # axe without a <script> tag: the CSP stays on
-    result = page.evaluate("async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map((v) => v.id)")  # fmt: skip
+    result = page.evaluate("async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                           ".violations.map((v) => v.id)", AXE_TAGS)  # fmt: skip
     assert result == []
 
     with page.expect_response("**/accounts/session/extend/"):
