@@ -374,7 +374,7 @@ def test_the_feed_lists_new_and_changed_programs_newest_first(client, catalogue)
     assert response["Content-Type"].startswith("application/atom+xml")
     links = feed_links(response)
     assert links[0] == "http://testserver/programs/nam-gu-toy-libraries/"
-    assert len(links) == Program.objects.published().count()
+    assert len(links) == min(Program.objects.published().count(), 50)  # the feed's size (FEED_SIZE)
 
 
 def test_stage_and_district_feeds(client, catalogue):
