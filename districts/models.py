@@ -52,16 +52,22 @@ class District(Localized, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.is_city:  # the two say one thing: a row made with is_city alone is the city
-            self.level = self.Level.CITY
-        elif self.level == self.Level.CITY:
-            self.is_city = True
+        self._level_in_step()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("districts:detail", args=[self.slug])
+
+    def clean(self):
+        self._level_in_step()
+
+    def _level_in_step(self):
+        if self.is_city:  # the two say one thing: a row made with is_city alone is the city
+            self.level = self.Level.CITY
+        elif self.level == self.Level.CITY:
+            self.is_city = True
 
     @property
     def is_national(self) -> bool:
