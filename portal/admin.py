@@ -8,21 +8,16 @@ from .accounts import second_factor
 from .models import SecondFactorRecord, User
 
 
-class SecondFactorRecordInline(admin.TabularInline):
+class SecondFactorRecordInline(RoleAccess, admin.TabularInline):
     """The person's enrolment links, enrolments and resets (who, when): read only, never edited or deleted."""
 
+    access = "records"  # read by administrators only (districts/access.py ADMIN_ACCESS)
     model = SecondFactorRecord
     fk_name = "user"
     fields = readonly_fields = ["at", "action", "by"]
     extra = 0
     can_delete = False
     verbose_name_plural = _("2단계 인증 기록")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

@@ -35,7 +35,9 @@ def plain_errors(form: forms.BaseForm) -> None:
             else:
                 messages["required"] = _("%(label)s 항목을 입력해 주세요.") % {"label": label}
         if id(messages.get("invalid_choice")) in stock:
-            messages["invalid_choice"] = _("%(label)s: 보기 중에서 골라 주세요.") % {"label": label}
+            # Django formats this one again with its params (%(value)s): a "%" in the label ("몇 % 정도") is doubled.
+            said = _("%(label)s: 보기 중에서 골라 주세요.") % {"label": label}
+            messages["invalid_choice"] = said.replace("%", "%%")
         if "invalid" not in messages or id(messages["invalid"]) in stock:  # a validator's "invalid" takes it too
             messages["invalid"] = _invalid(field, label)
 

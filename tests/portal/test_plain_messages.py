@@ -71,6 +71,20 @@ def test_a_message_a_form_sets_itself_is_kept():
     assert form.errors == {"reason": ["사유를 적어 주세요."], "kind": ["‘종류’: 보기 중에서 골라 주세요."]}
 
 
+def test_a_label_with_a_percent_sign_is_safe():
+    """Django formats invalid_choice again with its params: a "%" in the label must not break it (a 500 before)."""
+
+    class Form(forms.Form):
+        share = forms.ChoiceField(label="소득이 몇 % 정도인가요?", choices=[("a", "가")])
+
+    form = Form({"share": "z"})
+    plain_errors(form)
+    assert not form.is_valid() and form.errors["share"] == ["‘소득이 몇 % 정도인가요?’: 보기 중에서 골라 주세요."]
+    empty = Form({})
+    plain_errors(empty)
+    assert not empty.is_valid() and empty.errors["share"] == ["‘소득이 몇 % 정도인가요?’ 항목을 골라 주세요."]
+
+
 def test_birth_orders_are_korean_ordinals_everywhere(client, db):
     page = client.get(reverse("programs:list")).text
     assert ">둘째</option>" in page and ">다섯째</option>" in page
