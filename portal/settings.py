@@ -348,6 +348,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The served schema names the catalogue's slugs (programs/api/schema.py); generated without a request, it does not
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "programs.api.schema.catalogue_slugs"],
 }
 CORS_ALLOW_ALL_ORIGINS = True  # public data, no credentials
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
+from districts.models import District
+
 from ..filters import AGES, BIRTH_ORDERS, INCOME_FACETS, MAX_QUERY_LENGTH, SORTS
-from ..models import Program
+from ..models import LifeStage, Program
 
 # An empty value means "not filtered", as when the HTML form sends an unselected field.
 EMPTY = [""]
@@ -56,6 +58,31 @@ def program_list_parameters() -> list[OpenApiParameter]:
             description=_("쪽 번호 (한 쪽에 20개, /programs/와 같음)"),
         ),
     ]
+
+
+def catalogue_slugs(result, generator, request, public):
+    """drf-spectacular's postprocessing hook: the schema served at /api/v1/openapi.json (a request is at hand, and so is
+    the database) names the stage, district and provider slugs the catalogue holds, and the published programs' slugs
+    of /api/v1/programs/{slug}/, as enums, so a client or a fuzzer knows the values the API accepts (an unknown one is
+    a 400 or a 404). Generated without a request (`check --deploy`, before any database exists), they stay plain
+    slugs."""
+    if request is None:
+        return result
+    values = {
+        "stage": list(LifeStage.objects.values_list("slug", flat=True)),
+        "district": list(District.objects.values_list("slug", flat=True)),
+    }
+    values["provider"] = values["district"]
+    for operation in result["paths"].get("/api/v1/programs/", {}).values():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter["name"] in values:
+                parameter["schema"] = {"type": "string", "enum": EMPTY + values[parameter["name"]]}
+    published = list(Program.objects.published().values_list("slug", flat=True))
+    for operation in result["paths"].get("/api/v1/programs/{slug}/", {}).values():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "path" and parameter["name"] == "slug" and published:
+                parameter["schema"] = {"type": "string", "enum": published}
+    return result
 
 
 class ProgramListSchema(AutoSchema):

@@ -445,8 +445,9 @@ def test_the_openapi_schema_is_valid_and_describes_the_records(client, catalogue
         "q", "stage", "district", "provider", "kind", "status", "income", "open", "online", "pregnancy", "age",
         "order", "sort", "page",
     }  # fmt: skip
-    # stages and districts are the catalogue's (database rows): described by the lists that name them, not read
-    assert parameters["stage"]["schema"]["pattern"] and "/api/v1/stages/" in parameters["stage"]["description"]
+    # stages and districts are the catalogue's (database rows): described by the lists that name them, and named as
+    # enums in the schema served (a request is at hand; test_the_served_schema_names_the_catalogues_slugs)
+    assert parameters["stage"]["schema"]["enum"] and "/api/v1/stages/" in parameters["stage"]["description"]
     assert "/api/v1/districts/" in parameters["district"]["description"]
     assert "title" in parameters["sort"]["schema"]["enum"]  # values fixed in code stay enums
 
@@ -458,6 +459,15 @@ def test_the_schema_is_generated_without_a_database_query(catalogue, django_asse
     with django_assert_num_queries(0):
         schema = generator.get_schema(request=None, public=True)
     assert "/api/v1/programs/" in schema["paths"]
+
+
+def test_the_served_schema_names_the_catalogues_slugs(client, catalogue):
+    """Served with a request, the schema lists the stage, district and provider slugs the API accepts (a fuzzer keeps
+    to them: tests/programs/test_api_schemathesis.py); generated without one, they stay plain slugs (above)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/programs/"]["get"]["parameters"]}
+    assert parameters["stage"]["enum"] == ["", *LifeStage.objects.values_list("slug", flat=True)]
+    assert "seo-gu" in parameters["district"]["enum"] and parameters["provider"] == parameters["district"]
 
 
 def test_the_documentation_page(client, catalogue):
