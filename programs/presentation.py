@@ -234,6 +234,7 @@ SECTIONS_BY_KIND = {
     Program.Kind.SERVICE: ["benefit", "eligibility", "apply", "window", "selection", "documents"],
     Program.Kind.FACILITY: ["benefit", "location", "hours", "eligibility", "apply"],
     Program.Kind.SUPPORT: ["benefit", "eligibility", "selection", "apply", "window", "documents"],
+    Program.Kind.PROJECT: ["benefit", "eligibility", "apply", "window"],  # a task of the plan: what it does, for whom
     Program.Kind.OTHER: ["benefit", "eligibility", "apply", "window", "selection", "documents"],
 }
 
