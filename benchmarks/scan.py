@@ -165,6 +165,20 @@ def prepare(env) -> dict:
     return {f"RATE_LIMIT_{scope.upper()}": "100000/h" for scope in scopes.split()} | {"API_RATE": "100000/min"}
 
 
+def device_code(env, email: str) -> str:
+    """The code `email`'s authenticator app shows now (the device seed --demo gave it, in this run's own database):
+    /staff/ asks staff for it after the password (issue 19). Worked out by manage.py, since importing Django here
+    would find benchmarks/queue.py for the standard library's queue."""
+    code = (
+        "from django_otp.oath import totp; from django_otp.plugins.otp_totp.models import TOTPDevice as T; "
+        "print(f'{totp(T.objects.get(user__email=%r, confirmed=True).bin_key):06d}')"
+    )
+    found = re.findall(r"^\d{6}$", manage(env, "shell", "-c", code % email), re.M)  # log lines may come first
+    if not found:
+        raise RuntimeError(f"no authenticator code for {email}")
+    return found[-1]
+
+
 def certificate() -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made for this run (the scanners do not verify it; the login does)."""
     cert, key = OUT / "tls" / "cert.pem", OUT / "tls" / "key.pem"
@@ -219,6 +233,23 @@ class Site:
         if status != 302 or not any("session" in name for name in new):
             raise RuntimeError(f"logging in {email} answered {status} (expected a redirect with a session cookie)")
         return cookies
+
+    def second_factor(self, cookies: dict, code: str) -> dict:
+        """Staff: the code of their authenticator app on /accounts/second-factor/, as after the password."""
+        path = "/accounts/second-factor/"
+        status, new, _, page = self.request("GET", path, cookies=cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not token:
+            raise RuntimeError(f"the second factor's page answered {status} without a CSRF token")
+        cookies |= new
+        form = urlencode({"code": code, "csrfmiddlewaretoken": html.unescape(token[1])})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.base}
+        headers["Referer"] = self.base + path
+        status, new, _, page = self.request("POST", path, body=form, cookies=cookies, headers=headers)
+        if status != 302:
+            said = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)<', page)
+            raise RuntimeError(f"the second factor's code answered {status} (expected a redirect): {said}")
+        return cookies | new
 
 
 def start_server(env, cert: Path, key: Path, log) -> tuple[subprocess.Popen, Site]:
@@ -425,6 +456,7 @@ def main() -> int:
             proc, site = start_server(env, cert, key, log)
             say(f"serving {site.base} (DEBUG=0, HTTPS, 2 workers)")
             resident, reviewer = site.login("resident@demo.local"), site.login("reviewer.seo-gu@demo.local")
+            reviewer = site.second_factor(reviewer, device_code(env, "reviewer.seo-gu@demo.local"))
             for cookies, path in ((resident, "/me/"), (reviewer, SQLMAP_TARGETS[-1][1])):  # the sessions work
                 if (status := site.request("GET", path, cookies=cookies)[0]) != 200:
                     raise RuntimeError(f"{path} answered {status} to a logged-in session")
