@@ -67,8 +67,8 @@ import os
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from districts.models import District
-from portal.consent import REQUIRED, consent_missing, consent_record
-from portal.models import Notification, User
+from portal.accounts.consent import REQUIRED, consent_missing, consent_record
+from portal.accounts.models import Notification, User
 from programs.models import Application
 seo_gu = District.objects.get(slug="seo-gu")
 users = []

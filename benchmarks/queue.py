@@ -66,7 +66,7 @@ ALL_STATUSES = "status=submitted&status=in_review&status=supplement_requested&st
 )
 SETUP = """  # the reviewer: a 서구 reviewer, as districts.services.assignment_grant makes one
 from districts.models import Assignment, District, Role; from districts.services import assignment_grant
-from portal.models import User
+from portal.accounts.models import User
 user, _ = User.objects.get_or_create(email=__EMAIL__, defaults={"name": "벤치 심사자"})
 seo_gu = District.objects.get(slug="seo-gu")
 assignment_grant(user=user, role=Role.REVIEWER, district=seo_gu, via=Assignment.Via.COMMAND)
@@ -85,7 +85,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from districts.access import applications_reviewable_by
-from portal.models import User
+from portal.accounts.models import User
 from programs.models import Application
 from programs.review.queue.form import cursor_text
 user = User.objects.get(email=%(reviewer)r)

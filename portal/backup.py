@@ -35,6 +35,7 @@ APPLICATIONS_FINGERPRINT = """
     FROM programs_application
 """
 DOCUMENTS = "SELECT file, sha256, size FROM programs_document ORDER BY file"
+
 # What makes a database not empty: any table, view or sequence outside the system schemas.
 USER_RELATIONS = """
     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -45,6 +46,12 @@ USER_RELATIONS = """
 
 class BackupError(Exception):
     pass
+
+
+def document_storage():
+    """Where the documents' files are stored (the storage of programs.Document's file field), asked through the app
+    registry: the project names the programs app's tables above and imports no app."""
+    return apps.get_model("programs", "Document")._meta.get_field("file").storage
 
 
 def tables() -> list[str]:

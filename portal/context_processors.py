@@ -1,6 +1,6 @@
-"""The base templates' context that belongs to the project itself: this page in the other language, the unread count.
-The apps add their own (programs.context_processors: the catalogue's navigation; districts.context_processors: the
-staff's work links); this module imports no app."""
+"""The base templates' context that belongs to the project itself: this page in the other language. The apps add
+their own (programs.context_processors: the catalogue's navigation; districts.context_processors: the staff's work
+links; portal.accounts.context_processors: the session clock and the unread count); this module imports no app."""
 
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.functional import SimpleLazyObject
@@ -42,17 +42,3 @@ def _in_language(request, language: str) -> str:
             return full_path
     return url + mark + query
 
-
-def notifications_unread(request):
-    """The header's count of the user's unread notifications: counted only if a template shows it, and never
-    for an anonymous visitor."""
-
-    def count() -> int:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return 0
-        if hasattr(user, "unread_notifications"):  # loaded with the user (portal.accounts.backends)
-            return user.unread_notifications
-        return user.notifications.filter(read_at__isnull=True).count()
-
-    return {"notifications_unread": SimpleLazyObject(count)}

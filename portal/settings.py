@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",  # the admin's second factor (portal/accounts/second_factor.py)
     "django_otp.plugins.otp_totp",
-    "portal",
+    "portal",  # the project: its commands and template tags (portal/apps.py; label "project")
+    "portal.accounts",  # accounts, consent, notifications (label "portal": AUTH_USER_MODEL = "portal.User")
     "districts",
     "programs",
 ]
@@ -109,7 +110,7 @@ TEMPLATES = [
                 "portal.context_processors.site",
                 "programs.context_processors.catalogue",  # lazy: the stages and districts of the navigation
                 "portal.accounts.context_processors.session_timer",  # the header's remaining time (logged in)
-                "portal.context_processors.notifications_unread",  # lazy: no query unless shown
+                "portal.accounts.context_processors.notifications_unread",  # lazy: no query unless shown
                 "districts.context_processors.staff_menu",  # lazy: the header's work links for staff
             ],
             "builtins": [

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
-from .accounts import views as accounts_views
 from .ratelimit import login_limit
 
 admin.site.site_header = "맘편한 광주 관리"
@@ -28,8 +27,8 @@ urlpatterns += i18n_patterns(
     path("", include("districts.urls")),
     path("screener/", include("programs.screener.urls")),
     path("", include("programs.open_data.page_urls")),  # open data: documentation page, Atom feeds
-    path("me/notifications/", include("portal.notifications_urls")),  # the resident's notifications (login)
+    path("me/notifications/", include("portal.accounts.notifications_urls")),  # the resident's notifications (login)
     path("", include("portal.accounts.urls")),  # /accounts/... and /me/ (profile, consent, deletion)
-    path("privacy/", accounts_views.privacy, name="privacy"),  # 개인정보처리방침, linked from every footer
+    path("privacy/", include("portal.accounts.privacy_urls")),  # 개인정보처리방침, linked from every footer
     prefix_default_language=False,
 )

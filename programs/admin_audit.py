@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.access import is_administrator, reviewer_district
 from districts.admin_access import RoleAccess
-from portal.models import User
+from portal.accounts.models import User
 
 from .models import AccessRecord, NewsAnnouncement, PurgeRecord, ReasonTemplate
 

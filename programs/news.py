@@ -1,5 +1,6 @@
-"""The news mail: residents who gave the optional consent "새 지원 사업 소식 메일 받기" (portal/consent.py, news_mail)
-hear of each new program they may use, once, by e-mail. `manage.py send_news_mail`, run daily, calls news_send().
+"""The news mail: residents who gave the optional consent "새 지원 사업 소식 메일 받기"
+(portal/accounts/consent.py, news_mail) hear of each new program they may use, once, by e-mail.
+`manage.py send_news_mail`, run daily, calls news_send().
 
 - New: published and visible today (Program.objects.published(): publish_on has come), not synthetic, and never
   announced (NewsAnnouncement). The first run sends nothing: it records the programs already there as a baseline,
@@ -22,10 +23,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.consent import NEWS_MAIL
-from portal.consent import VERSION as CONSENT_VERSION
+from portal.accounts.consent import NEWS_MAIL
+from portal.accounts.consent import VERSION as CONSENT_VERSION
+from portal.accounts.models import Consent, User
 from portal.mail import email_on_commit
-from portal.models import Consent, User
 
 from .models import NewsAnnouncement, Program
 from .presentation import window_text

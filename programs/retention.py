@@ -24,7 +24,7 @@ from django.db.models import Case, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.models import Notification
+from portal.accounts.models import Notification
 
 from .models import AccessRecord, Application, ApplicationEvent, Document, FileToDelete, Program, PurgeRecord
 from .models.review import access_records_detach, access_records_expire

@@ -153,7 +153,7 @@ def resident(email=None, *, verified=True, consented=True, **kw):
     """A resident who may apply: email verified and the required consent given (unless told otherwise)."""
     from django.utils import timezone
 
-    from portal.models import User
+    from portal.accounts.models import User
 
     user = User.objects.create_user(
         email or f"resident{next(_seq)}@example.com",
@@ -163,7 +163,7 @@ def resident(email=None, *, verified=True, consented=True, **kw):
         **kw,
     )
     if consented:
-        from portal.consent import REQUIRED, consent_record
+        from portal.accounts.consent import REQUIRED, consent_record
 
         consent_record(user=user, answers=dict.fromkeys(REQUIRED, True))
     return user

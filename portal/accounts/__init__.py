@@ -4,5 +4,6 @@ and reset, the profile (/me/), consent and account deletion. Views are thin; the
 For other code:
     services.email_verified(user)            has the resident confirmed their email?
     services.require_verified_email(view)    decorator: unverified residents go to "please verify your email"
-    portal.consent.consent_missing(user)     must the resident see accounts:consent before applying?
+    consent.consent_missing(user)            must the resident see accounts:consent before applying?
+    notifications.notification_send(...)     tell a resident something (on the site, and by mail after commit)
 """

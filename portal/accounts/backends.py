@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce
 
 from districts.access import administrator_flag, user_roles
 
+from .models import Notification
+
 
 def _unread_count():
-    from portal.models import Notification  # a scalar subquery: no GROUP BY over the user's columns
-
+    # a scalar subquery: no GROUP BY over the user's columns
     unread = Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True).order_by()
     return unread.values("user_id").annotate(n=Count("pk")).values("n")
 
@@ -36,5 +37,5 @@ class PortalBackend(ModelBackend):
         if user is None or not self.user_can_authenticate(user):
             return None
         user_roles(user, administrator=user.administrator)  # districts.access.is_administrator asks no more
-        user.unread_notifications = user.unread  # portal.context_processors.notifications_unread reads it
+        user.unread_notifications = user.unread  # portal.accounts.context_processors.notifications_unread reads it
         return user

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from .middleware import session_seconds_left
@@ -28,3 +29,18 @@ def session_timer(request):
         # where the countdown goes at zero: the login page, then back here
         "session_login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
     }
+
+
+def notifications_unread(request):
+    """The header's count of the user's unread notifications: counted only if a template shows it, and never
+    for an anonymous visitor."""
+
+    def count() -> int:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return 0
+        if hasattr(user, "unread_notifications"):  # loaded with the user (backends.PortalBackend)
+            return user.unread_notifications
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {"notifications_unread": SimpleLazyObject(count)}

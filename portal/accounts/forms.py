@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
-from portal.consent import ITEMS
 from portal.forms import PlainErrorsMixin, plain_errors
 from portal.mail import email_on_commit
-from portal.models import User
+
+from .consent import ITEMS
+from .models import User
 
 
 def _input(kind="text", **attrs):

@@ -37,7 +37,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from portal.mail import email_on_commit
-from portal.models import SecondFactorRecord
+
+from .models import SecondFactorRecord
 
 PENDING_KEY = "second_factor_pending"  # the secret shown for enrolment, until a code confirms it (hex)
 DEVICE_NAME = "인증 앱"

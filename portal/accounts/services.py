@@ -17,8 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.mail import email_on_commit
-from portal.models import User
 
+from .models import User
 from .tokens import VERIFY_MAX_AGE, TokenInvalid, token_matches, verification_read, verification_token
 
 DELETED_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail

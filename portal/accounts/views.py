@@ -19,12 +19,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
-from portal import consent as consents
-from portal.consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
 from portal.ratelimit import by_field, login_limit, rate_limit
 
+from . import consent as consents
 from . import forms, services
 from . import second_factor as otp
+from .consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
 from .middleware import renew_session
 from .tokens import VERIFY_MAX_AGE, TokenExpired, TokenInvalid
 
@@ -242,7 +242,7 @@ def household_clear(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent(request):
     """The consent page, required and optional items apart. Another view sends a resident here (with ?next=)
-    when portal.consent.consent_missing(user) says so."""
+    when portal.accounts.consent.consent_missing(user) says so."""
     latest = consents_of(request.user)
     current = {key: consents.answer_holds(row) for key, row in latest.items()}
     form = forms.ConsentForm(request.POST if request.method == "POST" else None, current=current)

@@ -4,12 +4,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from portal.accounts.consent import consent_missing
+from portal.accounts.services import email_verified
+
 
 def resident_gate(request):
     """None when the resident may apply; otherwise the redirect to what is missing (then back here)."""
-    from portal.accounts.services import email_verified
-    from portal.consent import consent_missing
-
     here = request.get_full_path()
     if not email_verified(request.user):
         return redirect(f"{reverse('accounts:verify_needed')}?{urlencode({'next': here})}")

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.consent import HOUSEHOLD_REUSE, consent_record
+from portal.accounts.consent import HOUSEHOLD_REUSE, consent_record
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.consent import HOUSEHOLD_REUSE, consent_granted
+from portal.accounts.consent import HOUSEHOLD_REUSE, consent_granted
 from portal.templatetags.portal import kdate
 from programs import presentation
 from programs.selectors import catalogue_nav

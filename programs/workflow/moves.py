@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from districts.access import is_administrator, reviewer_district
-from portal.notifications import notification_send
+from portal.accounts.notifications import notification_send
 
 from ..models import Application, ApplicationEvent
 from . import MoveRefused

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from portal.consent import consent_missing
-from portal.models import User
+from portal.accounts.consent import consent_missing
+from portal.accounts.models import User
 
 from .conftest import AXE, AXE_TAGS, axe_violations, follow
 

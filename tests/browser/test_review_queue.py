@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
-from portal.models import User
+from portal.accounts.models import User
 from programs.models import Application, Program
 
 from .conftest import axe_violations, follow

@@ -32,7 +32,7 @@ from districts.access import ADMINISTRATORS
 from districts.models import Assignment, Role
 from districts.roles import role_group
 from districts.services import assignment_grant
-from portal.models import Notification
+from portal.accounts.models import Notification
 from programs.models import AccessRecord, Application, Document, NewsAnnouncement, PurgeRecord, ReasonTemplate
 from tests import factories
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 
 from portal.accounts import tokens
-from portal.models import Consent, User
+from portal.accounts.models import Consent, User
 
 pytestmark = pytest.mark.django_db
 

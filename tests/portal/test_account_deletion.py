@@ -6,9 +6,9 @@ from django.contrib.auth import SESSION_KEY
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from portal.accounts.consent import REQUIRED, consent_record
+from portal.accounts.models import Consent, Notification, User
 from portal.accounts.services import account_delete
-from portal.consent import REQUIRED, consent_record
-from portal.models import Consent, Notification, User
 from programs.models import Application, Document, Program
 
 PASSWORD = "gwangju-family-2026"

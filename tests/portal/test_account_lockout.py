@@ -8,7 +8,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 
-from portal.models import User
+from portal.accounts.models import User
 
 PASSWORD = "gwangju-family-2026"
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from districts.models import District
 from portal.accounts import services, tokens
-from portal.models import User
+from portal.accounts.models import User
 
 PASSWORD = "gwangju-family-2026"
 

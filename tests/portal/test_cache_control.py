@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from districts.models import Assignment, Role
 from districts.services import assignment_grant
-from portal.notifications import notification_send
+from portal.accounts.notifications import notification_send
 from programs.applications import services
 from tests import factories
 

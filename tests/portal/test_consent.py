@@ -6,9 +6,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from portal import consent
-from portal.consent import consent_granted, consent_missing, consent_record, consents_of
-from portal.models import Consent, User
+from portal.accounts import consent
+from portal.accounts.consent import consent_granted, consent_missing, consent_record, consents_of
+from portal.accounts.models import Consent, User
 
 pytestmark = pytest.mark.django_db
 

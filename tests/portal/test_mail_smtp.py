@@ -10,8 +10,8 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from portal.models import Notification
-from portal.notifications import notification_send
+from portal.accounts.models import Notification
+from portal.accounts.notifications import notification_send
 
 TITLE = "신청이 접수되었습니다 (GJ-2026-000123)"
 BODY = "사업: 출생육아수당\n접수번호: GJ-2026-000123"

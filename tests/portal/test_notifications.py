@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.context_processors import notifications_unread
-from portal.models import Notification
+from portal.accounts.context_processors import notifications_unread
+from portal.accounts.models import Notification
 from tests import factories
 
 

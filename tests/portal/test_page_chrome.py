@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from districts.access import ADMINISTRATORS
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
-from portal.models import Notification, User
+from portal.accounts.models import Notification, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.core import mail
 from django.urls import reverse
 
 from portal import ratelimit
+from portal.accounts.models import User
 from portal.client_ip import client_ip
-from portal.models import User
 from portal.ratelimit import parse_rate, rate_limit_hit
 from programs.applications import services
 from programs.models import Application, Document

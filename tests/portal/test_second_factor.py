@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
 from portal.accounts import second_factor
-from portal.models import SecondFactorRecord
+from portal.accounts.models import SecondFactorRecord
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.models import User
+from portal.accounts.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 

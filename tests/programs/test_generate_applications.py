@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
-from portal.models import User
+from portal.accounts.models import User
 from programs.models import AccessRecord, Application, ApplicationEvent, Document, Program
 from programs.workflow.table import WORKFLOW
 from tests import factories

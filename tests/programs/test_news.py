@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.consent import consent_record
-from portal.models import Consent
+from portal.accounts.consent import consent_record
+from portal.accounts.models import Consent
 from programs.models import NewsAnnouncement, Program
 from programs.news import news_mail, news_send
 from tests import factories

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Notification
+from portal.accounts.models import Notification
 from programs.documents import store_documents
 from programs.models import (
     AccessRecord,

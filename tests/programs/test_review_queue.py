@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from districts.models import Assignment, District, Role
 from districts.services import assignment_grant
-from portal.models import User
+from portal.accounts.models import User
 from programs.models import AccessRecord, Application, ApplicationEvent, LifeStage, Program
 from programs.review.queue import export as queue_export
 from programs.review.queue import query as queue_query

@@ -312,7 +312,7 @@ def test_the_calendar_without_a_date_sends_you_to_the_planner(client, catalogue)
 
 
 def test_a_resident_keeps_the_answers_only_with_consent_and_gets_them_back(client, catalogue):
-    from portal.consent import HOUSEHOLD_REUSE, consent_granted
+    from portal.accounts.consent import HOUSEHOLD_REUSE, consent_granted
     from tests import factories
 
     resident = factories.resident()

@@ -213,9 +213,9 @@ def test_no_district_phone_or_address_is_invented():
 def test_seed_demo_creates_a_resident_ready_to_apply(settings, catalogue):
     from django.contrib.auth import get_user_model
 
+    from portal.accounts.consent import consent_missing
+    from portal.accounts.models import Consent
     from portal.accounts.services import email_verified
-    from portal.consent import consent_missing
-    from portal.models import Consent
 
     settings.DEBUG = True
     out = run_seed("--demo", "--password", "demo-pass-2026")

@@ -14,7 +14,7 @@ from django.core import mail
 
 from districts.models import Assignment, Role
 from districts.services import assignment_grant
-from portal.models import Notification
+from portal.accounts.models import Notification
 from programs.models import Application, ApplicationEvent
 from programs.workflow import MoveRefused
 from programs.workflow import table as workflow

@@ -14,7 +14,6 @@ from django.db import connection
 from django.utils import timezone
 
 from portal import backup
-from programs.models import Document
 
 
 class Command(BaseCommand):
@@ -96,7 +95,7 @@ class Command(BaseCommand):
 
     def _archive_files(self, out: Path, manifest: dict) -> list[dict]:
         """Every document's file into documents.tar, read through the storage API; each checked on the way."""
-        storage = Document._meta.get_field("file").storage
+        storage = backup.document_storage()
         path = out / backup.FILES
         problems = []
         with tarfile.open(path, "w") as tar:

@@ -36,7 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from districts.models import Assignment, Role
-from portal.models import User
+from portal.accounts.models import User
 from programs.models import AccessRecord, Application, ApplicationEvent, Document, Program
 from programs.workflow import table as workflow
 

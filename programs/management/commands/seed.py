@@ -13,11 +13,17 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils import timezone
 
-from districts.models import District
+from districts.access import ADMINISTRATORS
+from districts.models import Assignment, District, Role
+from districts.roles import role_group
+from districts.services import assignment_grant
+from portal.accounts.consent import REQUIRED, consent_missing, consent_record
 from programs.models import (
     Amount,
     ApplicationForm,
@@ -240,10 +246,6 @@ class Command(BaseCommand):
 
     def _demo_resident(self, account):
         """resident@demo.local: 김광주 of 서구, email verified and the required consent given, ready to apply."""
-        from django.utils import timezone
-
-        from portal.consent import REQUIRED, consent_missing, consent_record
-
         seo_gu = District.objects.get(slug="seo-gu")
         resident = account("resident@demo.local", name="김광주", district=seo_gu, email_verified_at=timezone.now())
         if consent_missing(resident):
@@ -267,13 +269,6 @@ class Command(BaseCommand):
         """officer.<district>@demo.local and reviewer.<district>@demo.local for every district and the city;
         admin@demo.local (administrator);
         resident@demo.local (a resident). Existing demo accounts keep their password unless --password is given."""
-        from django.contrib.auth import get_user_model
-
-        from districts.access import ADMINISTRATORS
-        from districts.models import Assignment, Role
-        from districts.roles import role_group
-        from districts.services import assignment_grant
-
         password = given_password or secrets.token_urlsafe(9)
         users = get_user_model().objects
         made = []

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.admin_access import RoleAccess
 
-from .accounts import second_factor
+from . import second_factor
 from .models import SecondFactorRecord, User
 
 

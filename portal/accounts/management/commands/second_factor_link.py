@@ -5,7 +5,7 @@ Printed and mailed; recorded (SecondFactorRecord, by: empty = the command line).
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts import second_factor
-from portal.models import User
+from portal.accounts.models import User
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 Each item states the four things the law asks a consent to say: the purpose (목적), the items collected (항목),
 how long they are kept (보유·이용 기간) and the right to refuse with what refusing means (거부 권리·불이익).
 The text has one version (VERSION, the date it takes effect); an answer is stored with the version it answered
-(portal.models.Consent, append-only: a new answer is a new row, the latest row per item holds).
+(portal.accounts.models.Consent, append-only: a new answer is a new row, the latest row per item holds).
 
 When any text below changes, set VERSION to the new effective date: every resident is then asked again before
 their next application (consent_missing), and the privacy notice shows the new date.
@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .models import Consent
 
 VERSION = "2026-11-29"  # the date the current text takes effect (YYYY-MM-DD)
 EFFECTIVE_DATE = datetime.date.fromisoformat(VERSION)
@@ -129,8 +131,6 @@ def consent_missing(user) -> bool:
 def consent_record(*, user, answers: dict[str, bool]) -> list:
     """Append one Consent row per answered item, with the current version and one timestamp. Withdrawing
     "household_reuse" deletes the saved household facts at once. Unknown items are refused (ValueError)."""
-    from portal.models import Consent
-
     unknown = set(answers) - set(ITEM_BY_KEY)
     if unknown:
         raise ValueError(f"unknown consent items: {sorted(unknown)}")

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 
-from .mail import email_on_commit
+from portal.mail import email_on_commit
+
 from .models import Notification
 
 
