@@ -41,4 +41,3 @@ def _in_language(request, language: str) -> str:
         except NoReverseMatch:
             return full_path
     return url + mark + query
-

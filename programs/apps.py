@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import extensions
+
 
 class ProgramsConfig(AppConfig):
     name = "programs"
@@ -10,3 +12,15 @@ class ProgramsConfig(AppConfig):
         # signals: cache invalidation on every catalogue change; retention: its system check (the access log is
         # kept at least 2 years).
         from . import retention, signals  # noqa: F401
+        from .applications import selectors, services
+        from .screener.views import household_summary
+
+        # What the accounts app shows and deletes of ours; it cannot import programs, which imports it.
+        extensions.register_household_summary(household_summary)
+        extensions.register_records(
+            self.label,
+            extensions.AccountRecords(
+                count=selectors.applications_held,
+                release=lambda user: services.application_drafts_delete(applicant=user),
+            ),
+        )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.mail import email_on_commit
 
+from . import extensions
 from .models import User
 from .tokens import VERIFY_MAX_AGE, TokenInvalid, token_matches, verification_read, verification_token
 
@@ -139,7 +140,8 @@ def account_can_delete(user) -> bool:
 def account_delete(*, user) -> str:
     """Delete a resident's account. Returns "deleted" or "anonymised".
 
-    - Draft applications are deleted, and their documents' files removed from storage once the transaction commits.
+    - What other apps keep under the account and may go with it is deleted (extensions.records_release; programs:
+      draft applications, and their documents' files once the transaction commits).
     - Notifications and the login-attempt records of the address (django-axes) are deleted.
     - If the resident has submitted (or decided, withdrawn) applications, the office must keep them for the period
       the law sets, so the row stays as an anonymised record they remain linked to: the email becomes
@@ -148,23 +150,14 @@ def account_delete(*, user) -> str:
       the evidence of what was agreed to for those applications, and no longer name the person.
     - Otherwise the row is deleted, and its Consent rows with it (CASCADE).
     """
-    from programs.models import Application
-
     if not account_can_delete(user):
         raise PermissionError("staff accounts are ended by an administrator")
     user = User.objects.select_for_update().get(pk=user.pk)
     email = user.email
-    drafts = list(
-        Application.objects.filter(applicant=user, status=Application.Status.DRAFT).prefetch_related("documents")
-    )
-    files = [doc.file for application in drafts for doc in application.documents.all() if doc.file]
-    for application in drafts:
-        application.delete()  # its events and document rows go with it
-    if files:
-        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+    extensions.records_release(user)
     user.notifications.all().delete()
     _forget_login_attempts(email)
-    if not Application.objects.filter(applicant=user).exists():
+    if not extensions.records_held(user).kept:
         user.delete()
         return "deleted"
     user.email = f"deleted-{user.pk}@{DELETED_DOMAIN}"

@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from portal.ratelimit import by_field, login_limit, rate_limit
 
 from . import consent as consents
-from . import forms, services
+from . import extensions, forms, services
 from . import second_factor as otp
 from .consent import ITEM_BY_KEY, ITEMS, consent_record, consents_of
 from .middleware import renew_session
@@ -215,15 +215,9 @@ def profile(request):
         form.save()
         messages.success(request, _("내 정보를 저장했어요."))
         return redirect("accounts:profile")
-    household = None
-    if request.user.household:
-        from programs.screener.answers import Answers
-        from programs.screener.views import answer_summary
-
-        household = answer_summary(request, Answers.from_dict(request.user.household))
     context = {
         "form": form,
-        "household": household,
+        "household": extensions.household_summary(request, request.user.household),
         "consent_rows": _consent_rows(request.user),
         "verified": services.email_verified(request.user),
         "can_delete": services.account_can_delete(request.user),
@@ -285,8 +279,6 @@ def consent_change(request):
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request):
-    from programs.models import Application
-
     can_delete = services.account_can_delete(request.user)
     if request.method == "POST" and not can_delete:
         raise PermissionDenied
@@ -295,13 +287,8 @@ def delete(request):
         services.account_delete(user=request.user)
         logout(request)
         return redirect("accounts:deleted")
-    applications = Application.objects.filter(applicant=request.user)
-    context = {
-        "form": form,
-        "can_delete": can_delete,
-        "drafts": applications.filter(status=Application.Status.DRAFT).count(),
-        "kept": applications.exclude(status=Application.Status.DRAFT).count(),
-    }
+    held = extensions.records_held(request.user)
+    context = {"form": form, "can_delete": can_delete, "drafts": held.removable, "kept": held.kept}
     return render(request, "accounts/delete.html", context)
 
 

@@ -1,11 +1,15 @@
 """Reads of applications, always through the access function for the asking resident."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from portal.accounts.extensions import Held
+
 from ..models import Application, ApplicationEvent, ApplicationForm, Document, Program
 from ..models.forms import accepts_online_applications
+
+S = Application.Status
 
 
 def applications_of(user) -> QuerySet:
@@ -13,6 +17,15 @@ def applications_of(user) -> QuerySet:
     if not (user and user.is_authenticated):
         return Application.objects.none()
     return Application.objects.filter(applicant=user)
+
+
+def applications_held(user) -> Held:
+    """The resident's applications as the account deletion page counts them (portal.accounts.extensions): drafts go
+    with the account; the others (submitted, decided, withdrawn) are kept for the period the law sets."""
+    counts = applications_of(user).aggregate(
+        removable=Count("pk", filter=Q(status=S.DRAFT)), kept=Count("pk", filter=~Q(status=S.DRAFT))
+    )
+    return Held(removable=counts["removable"], kept=counts["kept"])
 
 
 def my_application_or_404(user, public_id) -> Application:

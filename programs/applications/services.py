@@ -75,6 +75,18 @@ def application_delete_draft(*, application: Application) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in stored])
 
 
+def application_drafts_delete(*, applicant) -> None:
+    """Delete the resident's drafts, their events and document rows, and the documents' files once the transaction
+    commits: what goes with a deleted account (portal.accounts.services.account_delete, through its extensions)."""
+    drafts = list(Application.objects.filter(applicant=applicant, status=S.DRAFT).prefetch_related("documents"))
+    stored = [doc.file.name for application in drafts for doc in application.documents.all() if doc.file]
+    for application in drafts:
+        application.delete()  # its events and document rows go with it
+    if stored:
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in stored])
+
+
 def problems_of(application: Application) -> dict[str, list[str]]:
     """What still stops this draft from being submitted, by wizard step."""
     form = application.program.application_form

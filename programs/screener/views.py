@@ -331,6 +331,11 @@ def load_from_profile(request):
     return redirect("screener:results")
 
 
+def household_summary(request, household: dict) -> list[dict]:
+    """The household facts saved on the account, in words: the profile page's (portal.accounts.extensions)."""
+    return answer_summary(request, Answers.from_dict(household))
+
+
 def answer_summary(request, answers: Answers) -> list[dict]:
     """What the household answered, topic by topic, in words, with the page to change it."""
     unknown = _("모름 또는 답하지 않음")
