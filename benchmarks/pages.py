@@ -36,21 +36,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue import ROOT, database_url, manage, start_gunicorn, stop_gunicorn  # noqa: E402
+from chromium import CHROMIUM, FLAGS  # noqa: E402
 from screener import TIME_ZONE, walk  # noqa: E402
 
 OUT_DIR = ROOT / "var" / "bench"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROME_FLAGS = ["--headless=new", *FLAGS]  # Lighthouse's Chrome; Playwright's is started with FLAGS and headless=True
 WIDTH, HEIGHT = 375, 812
 KB = 1024
 TARGETS = {"first_kb": 150, "next_kb": 20, "performance": 95, "accessibility": 100}
@@ -307,7 +298,7 @@ def main() -> int:
             household = walk(base, datetime.datetime.now(TIME_ZONE).date())  # the results page's answers
             cookie = household.cookie_header()
             cookies = [{"name": k, "value": v, "url": base} for k, v in household.cookies.items()]
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_FLAGS[1:])
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             rows = weigh(browser, base, cookies)
             browser.close()
             if not args.no_lighthouse:

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from benchmarks.chromium import CHROMIUM, FLAGS  # the one list, shared with benchmarks/pages.py
+
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make are still synchronous.
@@ -25,15 +26,7 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=FLAGS,
         )
         yield browser
         browser.close()
