@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import Assignment, District, Role
+from .models import Assignment, District, Office, Role
 
 ADMINISTRATORS = "administrator"
 OFFICERS = "district_officer"
@@ -95,6 +95,16 @@ def programs_editable_by(user) -> QuerySet:
     return Program.objects.filter(provider=district)
 
 
+def offices_editable_by(user) -> QuerySet:
+    """The offices an admin page lists for `user`: administrators, all; a district officer, their own district's."""
+    if is_administrator(user):
+        return Office.objects.all()
+    district = officer_district(user)
+    if district is None:
+        return Office.objects.none()
+    return Office.objects.filter(district=district)
+
+
 def applications_reviewable_by(user) -> QuerySet:
     """The one way staff reach applications: a reviewer, those sent to their own district (or the city);
     administrators, all. Drafts are the resident's alone. Anything else looks exactly like a missing one."""
@@ -149,6 +159,15 @@ def may_keep_reason_template(user, template=None) -> bool:
         return True
     district = reviewer_district(user)
     return district is not None and (template is None or template.district_id == district.pk)
+
+
+def may_edit_office(user, office=None) -> bool:
+    """A district's offices (구청, 행정복지센터) go with the district: administrators, every district's; a district
+    officer, their own district's (the city's officer, the city's)."""
+    if is_administrator(user):
+        return True
+    district = officer_district(user)
+    return district is not None and (office is None or office.district_id == district.pk)
 
 
 def is_catalogue_staff(user) -> bool:
@@ -209,6 +228,9 @@ ADMIN_ACCESS: dict[str, dict[str, Check]] = {
     "program_parts": dict.fromkeys(["module", "view", "add", "change", "delete"], may_edit_program),
     # Online application forms, their questions and documents: whoever may edit the program they belong to.
     "application_forms": dict.fromkeys(["module", "view", "add", "change", "delete"], may_edit_form),
+    # Offices and their contacts (구청, 행정복지센터): their district's officer keeps them; administrators delete them.
+    "offices": {"module": may_edit_office, "view": may_edit_office, "add": may_edit_office,
+                "change": may_edit_office, "delete": _administrator},
     # Reason templates: a reviewer's office keeps its own; administrators every office's (a decision keeps its own
     # copy of the words, so deleting one is safe).
     "reason_templates": dict.fromkeys(["module", "view", "add", "change", "delete"], may_keep_reason_template),

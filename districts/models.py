@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +134,75 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.district}"
+
+
+class OfficeQuerySet(models.QuerySet):
+    def community_centers(self):
+        return self.filter(kind=Office.Kind.COMMUNITY_CENTER)
+
+
+class Office(Localized, models.Model):
+    """A place a resident goes to or calls: a district's office (구청) or one of its 행정복지센터. Each record carries
+    the page it was read from and the sentence or row it rests on (the issue's rule: nothing shown without its
+    source). The source is kept on the row, not as a programs.Source: districts sits below programs and imports
+    nothing of it, and an office's page is rarely shared with a program's facts."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_OFFICE = "district_office", _("구청")
+        COMMUNITY_CENTER = "community_center", _("행정복지센터")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="offices", verbose_name=_("자치구"))
+    kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices, default=Kind.COMMUNITY_CENTER)
+    name = models.CharField(_("이름"), max_length=80)
+    name_en = models.CharField(_("영문 이름"), max_length=120, blank=True)
+    address = models.CharField(_("주소"), max_length=200, blank=True, help_text=_("출처에 적힌 그대로"))
+    address_en = models.CharField(
+        _("주소(영문)"), max_length=200, blank=True, help_text=_("출처에 영문 주소가 있을 때만 적어 주세요.")
+    )
+    phone = models.CharField(
+        _("전화"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$|^1\d{2}$", _("062-123-4567처럼 적어 주세요."))
+        ],
+    )
+    website = models.URLField(_("누리집"), max_length=300, blank=True)
+    source_title = models.CharField(_("출처 제목"), max_length=300)
+    source_issuer = models.CharField(
+        _("출처 발행 기관"), max_length=120, help_text=_("예: 광주광역시 동구, 언론사 이름")
+    )
+    source_url = models.URLField(_("출처 주소(URL)"), max_length=500)
+    source_date = models.DateField(
+        _("출처 날짜"), null=True, blank=True, help_text=_("출처에 날짜가 없으면 비워 두세요.")
+    )
+    quote = models.CharField(
+        _("근거 문장"),
+        max_length=300,
+        help_text=_("출처에서 이름·주소·전화를 말하는 문장이나 줄을 그대로 옮겨 주세요."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("기관 연락처")
+        verbose_name_plural = _("기관 연락처")
+        constraints = [
+            # The seed matches records by district and name; two rows of one name would be two answers to one place.
+            models.UniqueConstraint(fields=["district", "name"], name="office_unique_name_per_district"),
+        ]
+
+    def __str__(self):
+        return f"{self.district} · {self.name}"
+
+    def clean(self):
+        errors = {}
+        if not (self.phone or self.address or self.website):
+            errors["phone"] = _("전화, 주소, 누리집 중 하나는 적어 주세요: 찾아갈 방법이 없는 기관은 싣지 않습니다.")
+        district = self.district if self.district_id else None
+        if self.kind == self.Kind.COMMUNITY_CENTER and district is not None and not district.is_borough:
+            errors["district"] = _("행정복지센터는 다섯 자치구 가운데 한 곳에 속합니다.")
+        if errors:
+            raise ValidationError(errors)

@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from districts.models import District
+from districts.models import District, Office
 from programs.cache import bump_revision
 from programs.models import Amount, LifeStage, Program, Rule, Source
 
@@ -223,3 +223,22 @@ def staff_login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return user
+
+
+def office(district_obj: District, name=None, **kw):
+    """A 행정복지센터 of `district_obj`, with its source (every office record has one)."""
+    values = {
+        "name": name or f"시험{next(_seq)}동 행정복지센터",
+        "phone": "062-000-0000",
+        "address": f"광주광역시 {district_obj.name} 시험로 1",
+        "source_title": "시험용 행정복지센터 안내",
+        "source_issuer": f"광주광역시 {district_obj.name}",
+        "source_url": "https://www.gwangju.go.kr/test-office",
+        "source_date": datetime.date(2026, 1, 1),
+        "quote": "시험용 근거 문장",
+        **kw,
+    }
+    obj = Office(district=district_obj, **values)
+    obj.full_clean()
+    obj.save()
+    return obj

@@ -175,6 +175,7 @@ def admin_expectations() -> dict[str, tuple[str, str | None]]:
         "programs.reasontemplate": ("---++", "---++", "---++", "---++", ("---0+", "---0+")),
         "districts.district": (administrator, administrator, administrator, nobody, None),
         "districts.assignment": (administrator, administrator, administrator, nobody, None),  # read, never changed
+        "districts.office": ("--+-+", "--+-+", "--+-+", administrator, ("--0-+", administrator)),  # 행정복지센터
     }
     for label, (listing, add, page, delete, other) in models.items():
         prefix = "admin:" + label.replace(".", "_")
@@ -265,6 +266,7 @@ def world(db, settings, tmp_path):
         "programs.newsannouncement": (NewsAnnouncement.objects.create(program=own_program),),
         "districts.district": (seo,),
         "districts.assignment": (Assignment.objects.filter(user=officer).get(),),
+        "districts.office": (factories.office(seo), factories.office(dong)),
         "portal.user": (resident,),
         "auth.group": (Group.objects.get(name=ADMINISTRATORS),),
         "otp_totp.totpdevice": (TOTPDevice.objects.get(user=officer),),
