@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ReasonTemplate
+from ..models import AccessRecord, ReasonTemplate
 
 
 class ReasonTemplateChoiceField(forms.ModelChoiceField):
@@ -59,11 +59,32 @@ class NoteForm(forms.Form):
     )
 
 
-class DownloadReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("내려받는 사유"),
-        max_length=300,
+def access_reason_field(*, label, help_text, required) -> forms.CharField:
+    """Why personal data is being read or taken out: required, as long as the access log's reason (AccessRecord)."""
+    return forms.CharField(
+        label=label,
+        max_length=AccessRecord._meta.get_field("reason").max_length,
         widget=forms.TextInput(attrs={"class": "krds-input"}),
+        help_text=help_text,
+        error_messages={"required": required},
+    )
+
+
+class DownloadReasonForm(forms.Form):
+    """Before a document is downloaded (programs/review/views.py)."""
+
+    reason = access_reason_field(
+        label=_("내려받는 사유"),
         help_text=_("개인정보 접속기록에 남습니다."),
-        error_messages={"required": _("내려받는 사유를 적어 주세요.")},
+        required=_("내려받는 사유를 적어 주세요."),
+    )
+
+
+class ExportReasonForm(forms.Form):
+    """Before the queue is exported as CSV (programs/review/queue/export.py)."""
+
+    reason = access_reason_field(
+        label=_("내보내는 사유"),
+        help_text=_("개인정보 접속기록에 남습니다. 예: 월간 처리 현황 보고"),
+        required=_("내보내는 사유를 적어 주세요."),
     )

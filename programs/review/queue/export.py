@@ -3,18 +3,17 @@ filters carried as hidden fields), then one access-log record with the filters a
 
 import csv
 
-from django import forms
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from portal.i18n import in_english
 
 from ...models import AccessRecord, Application
 from ..audit import access_record
+from ..forms import ExportReasonForm
 from .form import OLDEST, OPEN
 from .query import Queue, Row, capped_count, queue_page, queue_read
 from .views import reviewer_or_404
@@ -22,16 +21,6 @@ from .views import reviewer_or_404
 EXPORT_CAP = 10_000
 WHEN = "Y-m-d H:i"  # the submission time in each row (Django's date format, as the queue's table shows it)
 FILE_STAMP = "Ymd-Hi"
-
-
-class ExportReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("내보내는 사유"),
-        max_length=300,
-        widget=forms.TextInput(attrs={"class": "krds-input"}),
-        help_text=gettext_lazy("개인정보 접속기록에 남습니다. 예: 월간 처리 현황 보고"),
-        error_messages={"required": gettext_lazy("내보내는 사유를 적어 주세요.")},
-    )
 
 
 class _Echo:
