@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from districts.access import ADMINISTRATORS
-from districts.models import Assignment, District, Role
+from districts.models import Assignment, District, Office, Role
 from districts.roles import role_group
 from districts.services import assignment_grant
 from portal.accounts.consent import REQUIRED, consent_missing, consent_record
@@ -46,6 +46,7 @@ FIXTURES = [
         "programs-national.json",
         "programs-city.json",
         "programs-districts.json",
+        "offices.json",  # the districts' offices and 행정복지센터 (issue 16, item 4)
     )
 ]
 
@@ -105,6 +106,8 @@ class Command(BaseCommand):
                 counts[status] += 1
             for row in data.get("application_forms", []):
                 counts[self._form(row)] += 1
+            for row in data["offices"]:
+                counts[self._office(row, districts)] += 1
         self.stdout.write(reason_templates_seed_report())  # each office's first reason templates, never overwritten
         if options["demo"]:
             self._demo_online()
@@ -122,7 +125,9 @@ class Command(BaseCommand):
     def _read(paths: list[Path]) -> dict:
         """The files as one catalogue: their lists joined, in order. A source key or a program slug found twice is
         refused (two records of one program would tell residents two things)."""
-        data: dict[str, list] = {"sources": [], "stages": [], "districts": [], "programs": [], "application_forms": []}
+        data: dict[str, list] = {
+            "sources": [], "stages": [], "districts": [], "programs": [], "application_forms": [], "offices": []
+        }  # fmt: skip
         for path in paths:
             try:
                 part = json.loads(path.read_text(encoding="utf-8"))
@@ -243,6 +248,28 @@ class Command(BaseCommand):
             fields.append("updated_at")  # feeds and "recently updated" order by it
         obj.save(update_fields=fields)
         return obj, "updated"
+
+    def _office(self, row, districts) -> str:
+        """A district's office (districts.Office), matched by district and name: created when missing, rewritten
+        field by field with --update, else left to the officers who keep it."""
+        values = {k: _coerce(Office, k, v) for k, v in row.items() if k not in ("district", "name")}
+        district = districts.get(row["district"]) or District.objects.filter(slug=row["district"]).first()
+        if district is None:
+            raise CommandError(f"office {row['name']}: unknown district {row['district']}")
+        office = Office.objects.filter(district=district, name=row["name"]).first()
+        if office is None:
+            office = Office(district=district, name=row["name"], **values)
+            office.full_clean()
+            office.save()
+            return "created"
+        changed = [k for k, v in values.items() if getattr(office, k) != v] if self.update else []
+        if not changed:
+            return "unchanged"
+        for k in changed:
+            setattr(office, k, values[k])
+        office.full_clean()
+        office.save(update_fields=changed)
+        return "updated"
 
     def _demo_resident(self, account):
         """resident@demo.local: 김광주 of 서구, email verified and the required consent given, ready to apply."""
