@@ -3,12 +3,12 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from districts.models import District
+from districts.models import District, Office
 
 from .cache import bump_revision
 from .models import Amount, LifeStage, Program, Rule, Source
 
-CATALOGUE_MODELS = (Program, LifeStage, District, Rule, Amount, Source)  # what a public page shows
+CATALOGUE_MODELS = (Program, LifeStage, District, Office, Rule, Amount, Source)  # what a public page shows
 
 
 @receiver(post_save)
