@@ -4,6 +4,7 @@ from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
 from .forms import ApplicationForm, Question, RequiredDocument
 from .news import NewsAnnouncement
+from .plan import PlanMute, PlanReminder, PlanState
 from .retention import FileToDelete, PurgeRecord
 from .review import AccessRecord, ReasonTemplate
 from .rules import Amount, Rule, RuleCase, Source, in_force
@@ -24,6 +25,9 @@ __all__ = [
     "FileToDelete",
     "LifeStage",
     "NewsAnnouncement",
+    "PlanMute",
+    "PlanReminder",
+    "PlanState",
     "Program",
     "ProgramQuerySet",
     "PurgeRecord",

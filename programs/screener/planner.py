@@ -47,6 +47,8 @@ class PlanItem:
     dated: bool = True  # False: no rule gives a date; `day` (the birth) only places it in the list
     repeat: int | None = None  # repeated events: how many, the first on `day`
     last: datetime.date | None = None  # the last of the repeated events
+    source: object = None  # the Source the date rests on (None for an undated item)
+    quote: str = ""  # the sentence of that source
 
     @property
     def until(self) -> datetime.date:
@@ -111,21 +113,23 @@ def _items(p: Program, child: Child, answers: Answers, today, home) -> list[Plan
     found: list[tuple[datetime.date, str, str, dict]] = []
     window_sourced = p.window_source_id is not None and bool(p.window_quote.strip())
     days = datetime.timedelta
+    window = {"source": p.window_source, "quote": p.window_quote}
     if terms.window_from_birth_days is not None and window_sourced:
-        found.append((birth + days(days=terms.window_from_birth_days), "window_start", _("신청 시작"), {}))
+        found.append((birth + days(days=terms.window_from_birth_days), "window_start", _("신청 시작"), window))
     if terms.window_until_birth_days is not None and window_sourced:
-        found.append((birth + days(days=terms.window_until_birth_days), "window_end", _("신청 마감"), {}))
+        found.append((birth + days(days=terms.window_until_birth_days), "window_end", _("신청 마감"), window))
     age = terms.rule(Rule.Key.CHILD_AGE)
     if age is not None and age.is_sourced:
+        basis = {"source": age.source, "quote": age.quote}
         if age.low:
             text = _("이용할 수 있는 나이가 돼요 (생후 %(n)d개월)") % {"n": age.low}
-            found.append((add_months(birth, age.low), "age_from", text, {}))
+            found.append((add_months(birth, age.low), "age_from", text, basis))
         if age.high is not None:
             if age.high % 12 == 0:
                 text = _("지원 대상 나이의 마지막 날 (만 %(n)d세가 되기 전날)") % {"n": age.high // 12}
             else:
                 text = _("지원 대상 나이의 마지막 날 (생후 %(n)d개월이 되기 전날)") % {"n": age.high}
-            found.append((add_months(birth, age.high) - datetime.timedelta(days=1), "age_until", text, {}))
+            found.append((add_months(birth, age.high) - datetime.timedelta(days=1), "age_until", text, basis))
     if not any(kind.startswith("window_") for _day, kind, _text, _extra in found):
         # An age bound is no application date: when to apply is the office's to say until a sourced window does.
         found.append((birth, "undated", _("신청 시기: 담당 부서 확인"), {"dated": False}))

@@ -105,6 +105,7 @@ SWEPT = {
     "accounts:consent_change": ("-++++", None),
     "accounts:delete": ("-++++", None),
     "notifications:list": ("-++++", None),
+    "plan:mine": ("-++++", None),  # the saved plan: always the signed-in account's own (issue 17)
     "notifications:read": ("-+---", "-0000"),
     "notifications:read_all": ("-++++", None),
     # The resident's applications: their owner alone; anybody else's looks missing.
