@@ -1,10 +1,10 @@
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from portal import ratelimit
 from programs import index as catalogue_index
 from programs.review.queue.query import kept_program_choices
+from tests.seeded import seed_load, seed_rows
 from tests.smtp import smtp_server  # noqa: F401 (a loopback SMTP server for any test: tests/smtp.py)
 
 
@@ -40,10 +40,17 @@ def _fresh_cache():
     ratelimit.reset()
 
 
+@pytest.fixture(scope="session")
+def seed_copy(django_db_setup, django_db_blocker):
+    """What `seed` writes, read once per test process (tests/seeded.py)."""
+    with django_db_blocker.unblock():
+        return seed_rows()
+
+
 @pytest.fixture
-def catalogue(db):
-    """The real seed catalogue from fixtures/catalogue.json."""
-    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def catalogue(db, seed_copy):
+    """The real seed catalogue (fixtures/), as `seed` writes it: a copy of its rows (tests/seeded.py)."""
+    seed_load(seed_copy)
 
 
 @pytest.fixture

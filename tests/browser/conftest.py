@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from benchmarks.chromium import CHROMIUM, FLAGS  # the one list, shared with benchmarks/pages.py
+from tests.seeded import seed_load
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -33,8 +33,8 @@ def browser():
 
 
 @pytest.fixture
-def seeded_live_server(live_server, transactional_db):
-    call_command("seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def seeded_live_server(live_server, transactional_db, seed_copy):
+    seed_load(seed_copy)  # the seed catalogue, as `seed` writes it (tests/seeded.py)
     return live_server
 
 

@@ -7,20 +7,20 @@ operation in deterministic mode, against pytest-django's live server. (Its pytes
 not run under pytest 9: it sets `request.node._nodeid`, which pytest 9 no longer has.)
 The same command by hand is in README.md ("Open data")."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.seeded import seed_load
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.fixture
-def seeded_api(live_server, transactional_db, settings):
-    call_command("seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def seeded_api(live_server, transactional_db, settings, seed_copy):
+    seed_load(seed_copy)  # the seed catalogue, as `seed` writes it (tests/seeded.py)
     # Generated requests come much faster than a person's: lift the rate limit for this run only.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"open_data": "100000/min"}}
     return live_server.url

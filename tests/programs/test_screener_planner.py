@@ -125,9 +125,10 @@ def test_the_calendar_leaves_out_what_is_over(client, catalogue):
     events = cal.walk("VEVENT")
     by_summary = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events}
     # the 2020 windows and payments are over: not exported; the sourced age bounds still ahead are (issue 16 adds
-    # 손자녀가족돌보미's "6세 이하" and 아동수당's "만 8세 이하")
+    # 손자녀가족돌보미's "6세 이하", 아동수당's "만 8세 이하" and 육아기 근로시간 단축's "12세 이하" from 2025-02-23)
     assert by_summary == {
         "입원아동돌봄서비스: 지원 대상 나이의 마지막 날 (만 13세가 되기 전날)": D(2032, 12, 31),
+        "육아기 근로시간 단축 (급여 지원): 지원 대상 나이의 마지막 날 (만 13세가 되기 전날)": D(2032, 12, 31),
         "손자녀가족돌보미 지원: 지원 대상 나이의 마지막 날 (만 7세가 되기 전날)": D(2026, 12, 31),
         "아동수당: 지원 대상 나이의 마지막 날 (만 9세가 되기 전날)": D(2028, 12, 31),
     }
