@@ -13,6 +13,7 @@ class ProgramsConfig(AppConfig):
         # kept at least 2 years).
         from . import retention, signals  # noqa: F401
         from .applications import selectors, services
+        from .plan.services import plan_records_release
         from .screener.views import household_summary
 
         # What the accounts app shows and deletes of ours; it cannot import programs, which imports it.
@@ -23,4 +24,9 @@ class ProgramsConfig(AppConfig):
                 count=selectors.applications_held,
                 release=lambda user: services.application_drafts_delete(applicant=user),
             ),
+        )
+        # The saved plan's settings, last look and sent reminders go with the account (nothing of it must be kept).
+        extensions.register_records(
+            f"{self.label}.plan",
+            extensions.AccountRecords(count=lambda user: extensions.Held(), release=plan_records_release),
         )

@@ -41,7 +41,7 @@ class Entry:
     day: datetime.date | None
     text: str
     group: Group  # eligible or check (the plan holds nothing the rules say the household cannot get)
-    child: str  # "expected", a birth date (ISO), or HOUSEHOLD
+    child: str  # "expected", "born-<n>" (the n-th birth of the plan), or HOUSEHOLD
     label: str  # the birth it is counted from, in words ("" for the household)
     source: object  # the Source the date rests on
     quote: str
@@ -129,8 +129,10 @@ def plan_entries(answers: Answers, *, today: datetime.date, context=None) -> lis
     home = screener.home_district(context, answers)
     entries: list[Entry] = []
     planned: set[int] = set()
-    for birth in planner.plan(programs, answers, today=today, home=home):
-        child = "expected" if birth.child.expected else birth.child.birth_date.isoformat()
+    for n, birth in enumerate(planner.plan(programs, answers, today=today, home=home)):
+        # the birth's place in the household, not its date: the stored fingerprint names no birth date, and a due
+        # date that moves is the same birth with moved dates
+        child = "expected" if birth.child.expected else f"born-{n}"
         for item in birth.items:
             planned.add(item.program.pk)
             entries.append(

@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import PlanMute, PlanState, Program
+from programs.models import PlanMute, PlanReminder, PlanState, Program
 
 from .selectors import Entry
 
@@ -62,3 +62,16 @@ def plan_feed_renew(*, user) -> str:
 @transaction.atomic
 def plan_feed_revoke(*, user) -> None:
     PlanState.objects.filter(user=user).update(feed_token_hash=None, feed_created_at=None)
+
+
+def plan_forget(*, user) -> None:
+    """Drop what the plan remembers of a household that is no longer kept (withdrawn consent, cleared household,
+    an account anonymised): the last look's fingerprint holds dates counted from the births. The settings stay."""
+    PlanState.objects.filter(user=user).exclude(seen=[]).update(seen=[], seen_at=None)
+
+
+def plan_records_release(user) -> None:
+    """With the account (portal.accounts.extensions): everything the plan keeps under it."""
+    PlanState.objects.filter(user=user).delete()
+    PlanMute.objects.filter(user=user).delete()
+    PlanReminder.objects.filter(user=user).delete()

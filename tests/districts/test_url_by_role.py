@@ -106,6 +106,12 @@ SWEPT = {
     "accounts:delete": ("-++++", None),
     "notifications:list": ("-++++", None),
     "plan:mine": ("-++++", None),  # the saved plan: always the signed-in account's own (issue 17)
+    "plan:settings": ("-++++", None),
+    "plan:program_reminders": ("-++++", None),  # the account's own setting for a published program
+    "plan:ics": ("-++++", None),
+    "plan:feed_new": ("-++++", None),
+    "plan:feed_off": ("-++++", None),
+    "plan:feed": ("00000", None),  # public: its private token opens it; a wrong one is a missing page for anybody
     "notifications:read": ("-+---", "-0000"),
     "notifications:read_all": ("-++++", None),
     # The resident's applications: their owner alone; anybody else's looks missing.

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts.services import account_delete
 from portal.templatetags.portal import kdate
 from programs.cache import bump_revision
 from programs.models import PlanState, Program
@@ -152,3 +153,17 @@ def test_the_changes_name_what_came_moved_and_went(mom):
     assert "둘째아이 이상 출산축하금" in {r["title"] for r in changes.removed}
     assert not selectors.plan_changes(None, after).any  # never looked: nothing to compare
     assert not selectors.plan_changes(PlanState(user=mom, seen=[{"bad": 1}], seen_at=timezone.now()), []).any
+
+
+def test_a_cleared_household_leaves_no_dates_behind_and_the_account_takes_its_plan_along(client, mom):
+    client.force_login(mom)
+    client.get(reverse("plan:mine"))
+    state = PlanState.objects.get(user=mom)
+    assert state.seen and all(fp["c"] in ("expected", "") for fp in state.seen)  # no birth date as a key
+    mom.household = {}
+    mom.save(update_fields=["household"])
+    client.get(reverse("plan:mine"))
+    state.refresh_from_db()
+    assert (state.seen, state.seen_at) == ([], None)
+    account_delete(user=mom)
+    assert not PlanState.objects.filter(user_id=mom.pk).exists()
