@@ -326,6 +326,9 @@ LOGGING = {
         # whole template context (the request with its query string, forms, the user): personal data.
         "django.db.backends": {"level": "INFO"},
         "django.template": {"level": "INFO"},
+        # The application printout's PDF (programs/applications/printout.py): seven progress lines per PDF otherwise.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -7,6 +7,7 @@ Every application is fetched through selectors.applications_of(request.user): an
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from . import forms, selectors, services
 from .display import answer_text, snapshot_rows
 from .gates import resident_gate
 from .prefill import prefill
+from .printout import printable, printout_context, printout_filename, printout_pdf
 
 STEPS = [
     ("eligibility", gettext_lazy("대상 확인")),
@@ -288,6 +290,36 @@ def _on_demonstration_form(application) -> bool:
 @require_safe
 def application_detail(request, public_id):
     return _detail(request, selectors.my_application_or_404(request.user, public_id))
+
+
+def _printable_or_404(request, public_id) -> Application:
+    application = selectors.my_application_or_404(request.user, public_id)
+    if not printable(application):  # a draft has nothing submitted to print
+        raise Http404
+    return application
+
+
+@require_safe
+def application_print(request, public_id):
+    """The submitted application as a print page: the site's page, which print.css strips to the content."""
+    application = _printable_or_404(request, public_id)
+    context = printout_context(application)
+    context["pdf_url"] = reverse("programs:application_pdf", args=[application.public_id])
+    context["back_url"] = existing_url(application)
+    return render(request, "applications/printout.html", context)
+
+
+@require_safe
+def application_pdf(request, public_id):
+    """The same printout as a PDF, made on the server (programs/applications/printout.py)."""
+    application = _printable_or_404(request, public_id)
+    return pdf_response(application, printout_pdf(printout_context(application)))
+
+
+def pdf_response(application, pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{printout_filename(application)}"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

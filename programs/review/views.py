@@ -12,7 +12,8 @@ from portal.i18n import in_english
 
 from .. import documents as files
 from ..applications.display import snapshot_rows
-from ..applications.views import storage_unavailable
+from ..applications.printout import printout_context, printout_pdf
+from ..applications.views import pdf_response, storage_unavailable
 from ..models import AccessRecord, Application, Document
 from ..retention import retained_until
 from ..workflow import MoveRefused
@@ -60,6 +61,24 @@ def review(request, public_id):
     application = _reviewable_or_404(request, public_id)
     access_record(request=request, action=AccessRecord.Action.VIEW, application=application)
     return _screen(request, application)
+
+
+@require_safe
+def review_print(request, public_id):
+    """The application's print page for the reviewer; a print of personal data goes to the access log."""
+    application = _reviewable_or_404(request, public_id)
+    access_record(request=request, action=AccessRecord.Action.PRINT, application=application)
+    context = printout_context(application)
+    context["pdf_url"] = reverse("programs:review_pdf", args=[application.public_id])
+    context["back_url"] = reverse("programs:review", args=[application.public_id])
+    return render(request, "applications/printout.html", context)
+
+
+@require_safe
+def review_pdf(request, public_id):
+    application = _reviewable_or_404(request, public_id)
+    access_record(request=request, action=AccessRecord.Action.PRINT, application=application, target="pdf")
+    return pdf_response(application, printout_pdf(printout_context(application)))
 
 
 @require_POST

@@ -118,6 +118,8 @@ SWEPT = {
     "programs:apply": ("-++++", None),
     "programs:my_applications": ("-++++", None),
     "programs:application": ("-+000", "-0000"),
+    "programs:application_print": ("-+000", "-0000"),  # the printout (issue 17): the owner's submitted application
+    "programs:application_pdf": ("-+000", "-0000"),
     "programs:apply_step": ("-+000", "-0000"),
     "programs:apply_submit": ("-+000", "-0000"),
     "programs:application_withdraw": ("-+000", "-0000"),
@@ -136,6 +138,8 @@ SWEPT = {
     "programs:staff_stats": ("---++", None),
     "programs:review": ("--0++", "--00+"),
     "programs:review_take": ("--0++", "--00+"),
+    "programs:review_print": ("--0++", "--00+"),  # each print is in the access log (tests/programs/test_printout.py)
+    "programs:review_pdf": ("--0++", "--00+"),
     "programs:review_release": ("--0++", "--00+"),
     "programs:review_decide": ("--0++", "--00+"),
     "programs:review_note": ("--0++", "--00+"),
