@@ -24,7 +24,7 @@ class RequiredDocumentInline(RoleAccess, admin.TabularInline):
     access = "application_forms"  # the form's: whoever may edit the form
     model = RequiredDocument
     extra = 0
-    fields = ["order", "name", "name_en", "help_text", "help_text_en", "required"]
+    fields = ["order", "name", "name_en", "help_text", "help_text_en", "required", "max_age_days"]
 
 
 @admin.register(ApplicationForm)

@@ -3,6 +3,7 @@
 from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
 from .forms import ApplicationForm, Question, RequiredDocument
+from .locker import KeptDocument, KeptDocumentUse
 from .news import NewsAnnouncement
 from .plan import PlanMute, PlanReminder, PlanState
 from .retention import FileToDelete, PurgeRecord
@@ -23,6 +24,8 @@ __all__ = [
     "CatalogueRevision",
     "Document",
     "FileToDelete",
+    "KeptDocument",
+    "KeptDocumentUse",
     "LifeStage",
     "NewsAnnouncement",
     "PlanMute",

@@ -105,6 +105,12 @@ class RequiredDocument(Localized, models.Model):
     help_text = models.CharField(_("도움말"), max_length=300, blank=True)
     help_text_en = models.CharField(_("도움말(영문)"), max_length=400, blank=True)
     required = models.BooleanField(_("필수"), default=True)
+    max_age_days = models.PositiveSmallIntegerField(
+        _("발급 후 인정 기간(일)"),
+        null=True,
+        blank=True,
+        help_text=_("예: 3개월 이내 발급분만 받으면 90. 사업 안내나 공고에 적힌 기간만 넣고, 없으면 비워 두세요."),
+    )  # a document kept in a resident's locker longer ago than this is flagged, not offered (models/locker.py)
 
     class Meta:
         ordering = ["order", "pk"]
