@@ -2,6 +2,7 @@
 
 from .application import Application, ApplicationEvent, Document
 from .catalogue import CatalogueRevision, LifeStage, Program, ProgramQuerySet
+from .changes import PlanChangeNotice, ProgramChange
 from .forms import ApplicationForm, Question, RequiredDocument
 from .locker import KeptDocument, KeptDocumentUse
 from .news import NewsAnnouncement
@@ -28,10 +29,12 @@ __all__ = [
     "KeptDocumentUse",
     "LifeStage",
     "NewsAnnouncement",
+    "PlanChangeNotice",
     "PlanMute",
     "PlanReminder",
     "PlanState",
     "Program",
+    "ProgramChange",
     "ProgramQuerySet",
     "PurgeRecord",
     "Question",
