@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("districts.urls")),
     path("screener/", include("programs.screener.urls")),
     path("", include("programs.open_data.page_urls")),  # open data: documentation page, Atom feeds
+    path("me/documents/", include("programs.locker.urls")),  # the resident's documents locker (login; issue 17)
     path("me/plan/", include("programs.plan.urls")),  # the resident's saved plan and reminders (login; issue 17)
     path("me/notifications/", include("portal.accounts.notifications_urls")),  # the resident's notifications (login)
     path("", include("portal.accounts.urls")),  # /accounts/... and /me/ (profile, consent, deletion)

@@ -13,6 +13,7 @@ class ProgramsConfig(AppConfig):
         # kept at least 2 years).
         from . import retention, signals  # noqa: F401
         from .applications import selectors, services
+        from .locker.services import kept_release
         from .plan.services import plan_records_release
         from .screener.views import household_summary
 
@@ -24,6 +25,11 @@ class ProgramsConfig(AppConfig):
                 count=selectors.applications_held,
                 release=lambda user: services.application_drafts_delete(applicant=user),
             ),
+        )
+        # The documents locker goes with the account (its copies in applications stay with the applications).
+        extensions.register_records(
+            f"{self.label}.locker",
+            extensions.AccountRecords(count=lambda user: extensions.Held(), release=kept_release),
         )
         # The saved plan's settings, last look and sent reminders go with the account (nothing of it must be kept).
         extensions.register_records(

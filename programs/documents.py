@@ -1,7 +1,7 @@
 """Residents' documents (issue 3, item 5): PDF, JPEG or PNG recognised by their content, at most 10 MB each,
 stored under a random name through Django's storage API, checked against their SHA-256 on every download.
 
-These are plain functions the application services call; they are not views. Files are never served from a
+These are plain functions the application and locker services call; they are not views. Files are never served from a
 public URL (MEDIA_URL is routed nowhere): a view that has checked who may see the application returns
 `document_response(document)`.
 
@@ -25,12 +25,13 @@ from contextvars import ContextVar
 import filetype
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from .models import Document
+from .models import Document, KeptDocument
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +246,76 @@ def store_documents(*, application, uploads, uploaded_by, event=None) -> list[Do
     return documents
 
 
+def store_kept(*, owner, kind: str, issued_on, upload) -> KeptDocument:
+    """One file into the resident's locker: the same checks, storage and checksum as an application's documents.
+    Call it inside your own transaction.atomic(); on failure the written file is deleted."""
+    mime = validate_upload(upload)
+    sha256, size = _checksum(upload)
+    if size != upload.size:
+        validate_upload(_Sized(upload, size))
+    name = clean_display_name(upload.name)
+    kept = KeptDocument(owner=owner, kind=kind, issued_on=issued_on, original_name=name, content_type=mime,
+                        size=size, sha256=sha256)  # fmt: skip
+    _save_with_file(kept, name, upload)
+    return kept
+
+
+def copy_kept(*, kept: KeptDocument, application, requirement, uploaded_by) -> Document:
+    """The kept file copied into the application as its own Document (after its checksum is checked), so the
+    application keeps what was submitted whatever happens to the locker. Raises DocumentDamaged or
+    StorageUnavailable as a download would."""
+    content = _read_checked(kept)
+    document = Document(
+        application=application,
+        requirement=requirement,
+        requirement_name=requirement.name if requirement is not None else "",
+        original_name=kept.original_name,
+        content_type=kept.content_type,
+        size=len(content),
+        sha256=kept.sha256,
+        uploaded_by=uploaded_by,
+    )
+    _save_with_file(document, kept.original_name, ContentFile(content))
+    return document
+
+
+def _save_with_file(obj, name: str, content) -> None:
+    """Write obj.file (under upload_to's random name), then save obj; the file is deleted again if either fails, and
+    handed to an enclosing cleanup_on_error() block on success."""
+    written: list = []
+    try:
+        obj.file.save(name, content, save=False)
+        written.append((obj.file.storage, obj.file.name))
+        obj.save()
+    except STORAGE_ERRORS as error:
+        _delete_files(written)
+        logger.warning("document store unavailable while writing: %s", type(error).__name__)
+        raise StorageUnavailable from error
+    except BaseException:
+        _delete_files(written)
+        raise
+    if guards := _guards.get():
+        guards[-1].extend(written)
+
+
+def _read_checked(stored) -> bytes:
+    """A stored file's bytes (a Document or a KeptDocument), after checking its SHA-256."""
+    storage = stored.file.storage
+    try:
+        with storage.open(stored.file.name, "rb") as fh:
+            content = fh.read(MAX_BYTES + 1)
+    except STORAGE_ERRORS as error:
+        if not _missing(error):
+            logger.warning("document %s: store unavailable: %s", stored.pk, type(error).__name__)
+            raise StorageUnavailable from error
+        logger.warning("document %s: stored file missing or unreadable", stored.pk)
+        raise DocumentDamaged(stored.pk) from None
+    if hashlib.sha256(content).hexdigest() != stored.sha256:
+        logger.warning("document %s: checksum mismatch", stored.pk)
+        raise DocumentDamaged(stored.pk)
+    return content
+
+
 def document_response(document, *, as_attachment=True) -> HttpResponse:
     """The stored file, after checking its SHA-256, with the resident's own file name (RFC 6266/5987).
 
@@ -253,19 +324,7 @@ def document_response(document, *, as_attachment=True) -> HttpResponse:
     display (as_attachment=False) carries a sandboxing CSP, so nothing in a crafted file runs in our origin;
     note that Chromium then declines to show a PDF inline (its viewer is not allowed in a sandbox), so offer
     PDFs as attachments and show images inline."""
-    storage = document.file.storage
-    try:
-        with storage.open(document.file.name, "rb") as fh:
-            content = fh.read(MAX_BYTES + 1)
-    except STORAGE_ERRORS as error:
-        if not _missing(error):
-            logger.warning("document %s: store unavailable: %s", document.pk, type(error).__name__)
-            raise StorageUnavailable from error
-        logger.warning("document %s: stored file missing or unreadable", document.pk)
-        raise DocumentDamaged(document.pk) from None
-    if hashlib.sha256(content).hexdigest() != document.sha256:
-        logger.warning("document %s: checksum mismatch", document.pk)
-        raise DocumentDamaged(document.pk)
+    content = _read_checked(document)
     content_type = document.content_type if document.content_type in ALLOWED_TYPES else "application/octet-stream"
     if content_type == "application/octet-stream":
         as_attachment = True

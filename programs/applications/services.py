@@ -37,38 +37,38 @@ def application_start(*, applicant, program: Program) -> tuple[Application, bool
     return application, True
 
 
-def _only_drafts(application: Application) -> None:
+def only_drafts(application: Application) -> None:
     if not application.is_draft:
         raise MoveRefused(_("제출한 신청은 고칠 수 없습니다."), application.status)
 
 
 def application_confirm_eligibility(*, application: Application) -> None:
-    _only_drafts(application)
+    only_drafts(application)
     application.eligibility_confirmed = True
     application.save(update_fields=["eligibility_confirmed", "updated_at"])
 
 
 def application_save_answers(*, application: Application, answers: dict) -> None:
-    _only_drafts(application)
+    only_drafts(application)
     application.answers = {**application.answers, **answers}
     application.save(update_fields=["answers", "updated_at"])
 
 
 def application_add_documents(*, application: Application, uploads: list, user) -> list[Document]:
     """Store the files (all or none: a bad file raises ValidationError before anything is written)."""
-    _only_drafts(application)
+    only_drafts(application)
     with files.cleanup_on_error(), transaction.atomic():
         return files.store_documents(application=application, uploads=uploads, uploaded_by=user)
 
 
 def application_remove_document(*, application: Application, document: Document) -> None:
-    _only_drafts(application)
+    only_drafts(application)
     document.delete()
     transaction.on_commit(lambda: document.file.delete(save=False))
 
 
 def application_delete_draft(*, application: Application) -> None:
-    _only_drafts(application)
+    only_drafts(application)
     stored = [d.file.name for d in application.documents.all()]
     application.delete()
     storage = Document._meta.get_field("file").storage

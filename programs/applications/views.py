@@ -18,6 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from portal.ratelimit import by_account, carries_files, rate_limit
 
 from .. import documents as files
+from ..locker.forms import KeptChoiceForm
+from ..locker.selectors import kept_of
+from ..locker.selectors import offers as locker_offers
+from ..locker.services import kept_attach
 from ..models import Application, Program
 from ..presentation import eligibility_lines
 from ..screener.answers import Answers
@@ -134,14 +138,24 @@ def apply_step(request, public_id, step):
         context["form"] = form
 
     elif step == "documents":
-        requirements = app_form.documents.all()
+        requirements = list(app_form.documents.all())
         form = forms.DocumentsForm(data, files_data, requirements=requirements)
-        if request.method == "POST" and form.is_valid():
-            uploads = form.uploads()
+        # The resident's locker: a kept document may be attached instead of uploading it again (issue 17, part 4).
+        offers = locker_offers(list(kept_of(request.user)), requirements, timezone.localdate())
+        choice = KeptChoiceForm(data, requirements=requirements, offers=offers)
+        if request.method == "POST" and form.is_valid() & choice.is_valid():  # both: each shows its errors
+            uploads, chosen = form.uploads(), choice.chosen()
             try:
                 if uploads:
                     services.application_add_documents(application=application, uploads=uploads, user=request.user)
                     messages.success(request, _("파일 %(n)d개를 올렸습니다.") % {"n": len(uploads)})
+                for requirement, kept in chosen:
+                    kept_attach(application=application, requirement=requirement, kept=kept, user=request.user)
+                if chosen:
+                    messages.success(request, _("내 서류함에서 %(n)d개를 첨부했습니다.") % {"n": len(chosen)})
+            except files.DocumentDamaged:
+                damaged = _("내 서류함의 파일이 올린 때와 달라져 첨부하지 않았습니다. 파일을 새로 올려 주세요.")
+                form.add_error(None, damaged)
             except ValidationError as error:
                 form.add_error(None, error)
             except files.StorageUnavailable:
@@ -154,10 +168,13 @@ def apply_step(request, public_id, step):
         uploaded = list(application.documents.all())
         context |= {
             "form": form,
+            "choice": choice,
             "rows": [
                 {
                     "requirement": r,
                     "field": form[f"doc_{r.pk}"],
+                    "kept_field": choice[f"kept_{r.pk}"] if f"kept_{r.pk}" in choice.fields else None,
+                    "too_old": offers[r.pk]["too_old"],
                     "files": [d for d in uploaded if d.requirement_id == r.pk],
                 }
                 for r in form.requirements

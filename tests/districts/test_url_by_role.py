@@ -33,7 +33,15 @@ from districts.models import Assignment, Role
 from districts.roles import role_group
 from districts.services import assignment_grant
 from portal.accounts.models import Notification
-from programs.models import AccessRecord, Application, Document, NewsAnnouncement, PurgeRecord, ReasonTemplate
+from programs.models import (
+    AccessRecord,
+    Application,
+    Document,
+    KeptDocument,
+    NewsAnnouncement,
+    PurgeRecord,
+    ReasonTemplate,
+)
 from tests import factories
 
 ROLES = ("anonymous", "resident", "officer", "reviewer", "administrator")  # officer and reviewer: of 서구
@@ -111,6 +119,9 @@ SWEPT = {
     "plan:ics": ("-++++", None),
     "plan:feed_new": ("-++++", None),
     "plan:feed_off": ("-++++", None),
+    "locker:list": ("-++++", None),  # the documents locker: always the signed-in account's own (issue 17)
+    "locker:download": ("-+000", "-0000"),
+    "locker:delete": ("-+000", "-0000"),
     "plan:feed": ("00000", None),  # public: its private token opens it; a wrong one is a missing page for anybody
     "notifications:read": ("-+---", "-0000"),
     "notifications:read_all": ("-++++", None),
@@ -261,6 +272,15 @@ def world(db, settings, tmp_path):
         factories.staff_login(clients[role], user)  # staff with the admin's second factor done
     own, other = application(resident, own_program, 1), application(neighbour, other_program, 2)
     own_document, other_document = document(own), document(other)
+
+    def kept(owner):
+        pdf = factories.PDF
+        return KeptDocument.objects.create(owner=owner, kind="주민등록등본", issued_on=timezone.localdate(),
+                                           original_name="등본.pdf", file=ContentFile(pdf, name="x.pdf"),
+                                           content_type="application/pdf", size=len(pdf),
+                                           sha256=hashlib.sha256(pdf).hexdigest())  # fmt: skip
+
+    own_kept, other_kept = kept(resident), kept(neighbour)
     notification = Notification.objects.create(user=resident, title="알림", url="/me/")
     others_notification = Notification.objects.create(user=neighbour, title="알림", url="/me/")
     template = ReasonTemplate.objects.create(district=seo, title="서류 미비", text="서류가 없습니다.")
@@ -286,7 +306,7 @@ def world(db, settings, tmp_path):
         "clients": clients, "city": city, "seo": seo, "stage": stage, "own": own, "other": other,
         "own_program": own_program, "other_program": other_program, "own_document": own_document,
         "other_document": other_document, "notification": notification, "others_notification": others_notification,
-        "objects": objects, "resident": resident,
+        "objects": objects, "resident": resident, "own_kept": own_kept, "other_kept": other_kept,
     }  # fmt: skip
 
 
@@ -305,6 +325,8 @@ def url_for(name, route, world, whose):
         "rest": "nothing-here",
         "url": "nothing-here/",
     }
+    if name.startswith("locker:"):
+        values["public_id"] = (w["other_kept"] if other else w["own_kept"]).public_id
     if name in ("programs:detail", "programs:apply", "api:program-detail"):
         values["slug"] = program.slug
     elif name in ("programs:stage", "open_data:stage_feed"):
