@@ -30,6 +30,8 @@ from districts.admin_access import RoleAccess
 from . import services
 from .admin_program_form import CountedForm, ProgramForm, program_fieldsets, program_form_fields, stale_english
 from .models import Amount, LifeStage, Program, Rule, RuleCase, Source
+from .plan import notices
+from .plan.changes import program_facts
 
 
 @admin.register(LifeStage)
@@ -255,6 +257,9 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
                                      + " / ".join(problems)]  # fmt: skip
 
     def save_model(self, request, obj, form, change):
+        # The facts residents see, before this save writes anything (the change form and the history's restore
+        # both come here): log_change compares them with what the save leaves (rule-change notices, issue 17).
+        request._facts_before = program_facts(obj.pk) if change else None
         if not change and not is_administrator(request.user):
             obj.provider = officer_district(request.user)
         request._program_draft = False
@@ -314,7 +319,15 @@ class ProgramAdmin(RoleAccess, ImportExportModelAdmin, SimpleHistoryAdmin):
         if getattr(request, "_stale_english", None):
             said = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
             message = " ".join(filter(None, [said, self._stale_english_note(request)]))
-        return super().log_change(request, obj, message)
+        entry = super().log_change(request, obj, message)
+        # The one point after a change's every write (the program, its rules and amounts, its publication) and before
+        # the commit: a published fact that changed is recorded and its residents are told after the commit. A save
+        # refused because a live fact lost its source is rolled back by changeform_view, this record with it.
+        before = getattr(request, "_facts_before", None)
+        if before and not getattr(request, "_live_refused", None):
+            notices.program_change_record(program_id=obj.pk, before=before, by=request.user)
+        request._facts_before = None
+        return entry
 
     def _warn_stale_english(self, request):
         if getattr(request, "_stale_english", None):

@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import PlanMute, PlanReminder, PlanState, Program
+from programs.models import PlanChangeNotice, PlanMute, PlanReminder, PlanState, Program
 
 from .selectors import Entry
 
@@ -71,7 +71,9 @@ def plan_forget(*, user) -> None:
 
 
 def plan_records_release(user) -> None:
-    """With the account (portal.accounts.extensions): everything the plan keeps under it."""
+    """With the account (portal.accounts.extensions): everything the plan keeps under it (the notices of rule
+    changes too; the changes themselves are the programs', not the resident's)."""
     PlanState.objects.filter(user=user).delete()
     PlanMute.objects.filter(user=user).delete()
     PlanReminder.objects.filter(user=user).delete()
+    PlanChangeNotice.objects.filter(user=user).delete()

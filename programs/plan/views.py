@@ -19,7 +19,7 @@ from portal.accounts.consent import NEWS_MAIL, consent_granted
 from programs.models import PlanState, Program
 from programs.screener.answers import Answers
 
-from . import calendar, selectors, services
+from . import calendar, notices, selectors, services
 from .forms import ProgramRemindersForm, ReminderSettingsForm
 
 FEED_SESSION_KEY = "plan_feed_token"  # a new feed link, shown once on the next page and then forgotten
@@ -37,6 +37,7 @@ def _page(request, *, record_look: bool, settings_form=None, status: int = 200):
     if not answers.is_empty:
         entries = selectors.plan_entries(answers, today=today, context=request)
         context["changes"] = selectors.plan_changes(state, entries)
+        context["notices"] = notices.plan_notices(user, {e.program.pk for e in entries})
         if record_look:
             # "Since you last looked" counts from this look: recorded on a GET only (a HEAD or a form's error page
             # is not a look at the plan).
