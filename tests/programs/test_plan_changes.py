@@ -4,9 +4,11 @@ what changed, from when, the source; each resident once per change; nothing for 
 program; an officer's save in the admin does it end to end."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -184,6 +186,40 @@ def test_each_resident_is_told_once_whatever_reruns(program, basis, django_captu
     # the same facts saved again: nothing changed, nothing recorded
     assert notices.program_change_record(program_id=program.pk, before=program_facts(program.pk)) is None
     assert ProgramChange.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_tell_each_resident_once(catalogue):
+    if connection.vendor != "postgresql":
+        pytest.skip("two workers with their own connections on one unique index: PostgreSQL (CI runs it there)")
+    program = Program.objects.select_related("provider").get(slug=SEO_BIRTH)
+    basis = Source.objects.create(key="seo-gu-2027", title="2027년 기준", issuer="광주광역시 서구",
+                                  kind=Source.Kind.NOTICE, url="https://www.seogu.gwangju.kr/notice/2027")  # fmt: skip
+    people = [parent(f"mom{i}@test.local") for i in range(5)]
+    before = program_facts(program.pk)
+    raise_amount(program, basis)
+    change = ProgramChange.objects.create(program=program, before=before, after=program_facts(program.pk))
+    mail.outbox.clear()
+    barrier, errors, reports = threading.Barrier(2), [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            reports.append(notices.change_notices_send(change=ProgramChange.objects.get(pk=change.pk)))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sum(len(r.told) for r in reports) == len(people) and sum(r.already for r in reports) == len(people)
+    assert PlanChangeNotice.objects.count() == Notification.objects.count() == len(people)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)  # one mail each, not two
 
 
 def test_told_when_the_change_takes_the_program_out_of_the_plan(
