@@ -329,3 +329,35 @@ def test_an_officer_saving_a_new_amount_in_the_admin_tells_the_plan(program, bas
         with django_capture_on_commit_callbacks(execute=True):
             assert officer.post(url, data).status_code == 302
     assert ProgramChange.objects.count() == 1 and Notification.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_window_kept_as_a_draft_tells_nobody_until_it_is_published(
+    program, basis, django_capture_on_commit_callbacks
+):
+    parent("mom@test.local")
+    officer = officer_client()
+    url = f"/admin/programs/program/{program.pk}/change/"
+    window = {"window_start": "2027-01-01", "window_end": "2027-06-30", "window_source": str(basis.pk),
+              "window_quote": "2027. 1. 1.부터 6. 30.까지 신청"}  # fmt: skip
+    data = change_form_data(officer, program)
+    data.update(window, _save_draft="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(url, data).status_code == 302
+    assert not ProgramChange.objects.exists()  # residents still see the published window: nothing to tell
+    data = change_form_data(officer, program)
+    assert data["window_start"] == datetime.date(2027, 1, 1)  # the form shows the draft
+    data["_publish"] = "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(url, data).status_code == 302
+    (line,) = notices.lines_of(ProgramChange.objects.get())
+    assert (line.label, line.after) == ("신청 기간", "2027. 1. 1. ~ 2027. 6. 30.")
+    body = Notification.objects.get(user__email="mom@test.local").body
+    assert "■ 신청 기간: 정해지지 않음 → 2027. 1. 1. ~ 2027. 6. 30." in body and basis.title in body
+    # restoring the version before it (변경 이력) is a change too: the window goes back, and she is told
+    earlier = program.history.exclude(window_start__isnull=False).order_by("-history_date").first()
+    restore_url = f"/admin/programs/program/{program.pk}/history/{earlier.history_id}/"
+    data = change_form_data(officer, program, url=restore_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(restore_url, data).status_code == 302
+    assert ProgramChange.objects.count() == 2 and Notification.objects.count() == 2
+    assert "■ 신청 기간: 2027. 1. 1. ~ 2027. 6. 30. → 정해지지 않음" in Notification.objects.first().body
