@@ -24,7 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("programs.home_urls")),  # the first page: the catalogue's
     path("", include("programs.urls")),
-    path("", include("districts.urls")),
+    path("", include("programs.district_urls")),  # a provider's page (the catalogue's, namespace "districts")
     path("screener/", include("programs.screener.urls")),
     path("", include("programs.open_data.page_urls")),  # open data: documentation page, Atom feeds
     path("me/documents/", include("programs.locker.urls")),  # the resident's documents locker (login; issue 17)

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from districts.access import officer_district, programs_editable_by
+from districts.selectors import district_offices
 
 from . import presentation, selectors, services
 from .cache import cache_public_page
@@ -46,6 +47,21 @@ def stage_detail(request, slug):
 def program_detail(request, slug):
     program = selectors.published_program_or_404(request, slug)
     return render(request, "programs/program_detail.html", _detail_context(request, program))
+
+
+@login_not_required
+@require_safe
+@cache_public_page
+def district_detail(request, slug):
+    """A provider's page (a district, the city or the state): its programs grouped with the city's and the state's,
+    and a district's offices. A catalogue page, so it lives with the catalogue (districts imports nothing of ours)."""
+    district = selectors.district_or_404(request, slug)
+    context = {
+        "district": district,
+        "sections": selectors.district_programs(request, district),
+        "offices": district_offices(district),
+    }
+    return render(request, "districts/district_detail.html", context)
 
 
 @require_safe

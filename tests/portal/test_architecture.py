@@ -27,8 +27,6 @@ BELOW = {  # what each may import, besides itself and anything outside the proje
     "accounts": {"project", "districts"},
     "programs": {"project", "districts", "accounts"},
 }
-# Known, and said in the README ("Not yet"): the district page is a catalogue page written in districts.
-NOT_YET = {("districts/views.py", "programs"), ("districts/views.py", "programs.cache")}
 
 
 def room(module: str) -> str | None:
@@ -101,15 +99,9 @@ def test_apps_import_down_only():
     found = [
         f"{file}:{line} {here} -> {target}"
         for file, line, here, target, there, _nested in crossings()
-        if there not in BELOW[here] and (file, target) not in NOT_YET
+        if there not in BELOW[here]
     ]
     assert found == []
-
-
-def test_the_not_yet_list_is_not_stale():
-    """Once the district page moves, its entries must go from NOT_YET (and from the README's "Not yet")."""
-    found = {(file, target) for file, _line, _here, target, _there, _nested in crossings()}
-    assert found >= NOT_YET
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,5 @@
+"""The provider pages at /districts/<slug>/, under the URL namespace "districts" (District.get_absolute_url)."""
+
 from django.urls import path
 
 from . import views
