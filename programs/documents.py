@@ -212,37 +212,27 @@ def store_documents(*, application, uploads, uploaded_by, event=None) -> list[Do
     storage = Document._meta.get_field("file").storage
     written: list = []
     documents: list[Document] = []
-    try:
-        with transaction.atomic():
-            for requirement, upload, mime in checked:
-                sha256, size = _checksum(upload)
-                name = clean_display_name(upload.name)
-                if size != upload.size:  # what was read is not what was validated
-                    validate_upload(_Sized(upload, size))
-                document = Document(
-                    application=application,
-                    requirement=requirement,
-                    requirement_name=requirement.name if requirement is not None else "",
-                    original_name=name,
-                    content_type=mime,
-                    size=size,
-                    sha256=sha256,
-                    uploaded_by=uploaded_by,
-                    event=event,
-                )
-                document.file.save(name, upload, save=False)  # the name given is ignored: upload_to is random
-                written.append((storage, document.file.name))
-                document.save()
-                documents.append(document)
-    except STORAGE_ERRORS as error:
-        _delete_files(written)
-        logger.warning("document store unavailable while writing: %s", type(error).__name__)
-        raise StorageUnavailable from error
-    except BaseException:
-        _delete_files(written)
-        raise
-    if guards := _guards.get():
-        guards[-1].extend(written)
+    with _undone_on_error(written), transaction.atomic():
+        for requirement, upload, mime in checked:
+            sha256, size = _checksum(upload)
+            name = clean_display_name(upload.name)
+            if size != upload.size:  # what was read is not what was validated
+                validate_upload(_Sized(upload, size))
+            document = Document(
+                application=application,
+                requirement=requirement,
+                requirement_name=requirement.name if requirement is not None else "",
+                original_name=name,
+                content_type=mime,
+                size=size,
+                sha256=sha256,
+                uploaded_by=uploaded_by,
+                event=event,
+            )
+            document.file.save(name, upload, save=False)  # the name given is ignored: upload_to is random
+            written.append((storage, document.file.name))
+            document.save()
+            documents.append(document)
     return documents
 
 
@@ -280,13 +270,20 @@ def copy_kept(*, kept: KeptDocument, application, requirement, uploaded_by) -> D
 
 
 def _save_with_file(obj, name: str, content) -> None:
-    """Write obj.file (under upload_to's random name), then save obj; the file is deleted again if either fails, and
-    handed to an enclosing cleanup_on_error() block on success."""
+    """Write obj.file (under upload_to's random name), then save obj; the file is deleted again if either fails."""
     written: list = []
-    try:
+    with _undone_on_error(written):
         obj.file.save(name, content, save=False)
         written.append((obj.file.storage, obj.file.name))
         obj.save()
+
+
+@contextmanager
+def _undone_on_error(written: list):
+    """The files a block appends to `written` are deleted if the block fails (an unreachable store becomes
+    StorageUnavailable), and handed to an enclosing cleanup_on_error() block when it succeeds."""
+    try:
+        yield
     except STORAGE_ERRORS as error:
         _delete_files(written)
         logger.warning("document store unavailable while writing: %s", type(error).__name__)
