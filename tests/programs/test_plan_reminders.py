@@ -5,7 +5,6 @@ program; the settings form; the .ics file's alarms; the private, revocable calen
 import datetime
 import hashlib
 import io
-import threading
 
 import pytest
 from django.core import mail
@@ -22,6 +21,7 @@ from programs.models import PlanMute, PlanReminder, PlanState, Program
 from programs.plan.reminders import reminders_send
 from programs.screener.answers import Answers
 from tests import factories
+from tests.at_once import at_once
 
 CARE = "postpartum-care-public-service"  # its window: 30 days before to 30 days after the birth (sourced)
 days = datetime.timedelta
@@ -152,23 +152,7 @@ def test_two_workers_at_once_send_each_reminder_once(catalogue):
         pytest.skip("two workers with their own connections on one unique index: PostgreSQL (CI runs it there)")
     people = [opening_today(f"mom{i}@test.local") for i in range(6)]
     mail.outbox.clear()
-    barrier, errors, reports = threading.Barrier(2), [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            reports.append(reminders_send())
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert errors == []
+    reports = at_once(lambda: reminders_send())
     # both workers found all six due; between them they sent each once and found the other's six already sent
     assert sum(r.reminders for r in reports) == len(people)
     assert sum(r.already for r in reports) == len(people)
