@@ -1,7 +1,7 @@
 """Reviewers' queue benchmark: how fast gunicorn serves /staff/applications/ with 1,000,000 applications, on PostgreSQL.
 
-Run from the project root: `./run bench queue` (1,000,000 synthetic applications, 10 s per URL, 32 connections), or
-`./run bench queue --applications 1000000 --duration 10 --connections 32 [--fresh]` (or .venv/bin/python
+Run from the project root: `./run bench queue` (1,000,000 synthetic applications, 10 s per URL, 8 connections), or
+`./run bench queue --applications 1000000 --duration 10 --connections 8 [--fresh]` (or .venv/bin/python
 benchmarks/queue.py ...).
 
 Database: DATABASE_URL if set (PostgreSQL only), else `portal_queue_bench` on postgres://postgres@127.0.0.1:5432,
@@ -20,11 +20,13 @@ the same run:
   name search     the default view + applicant name prefix (reported, no target: see the README)
   logged-in page  /me/notifications/ for the same reviewer: what any logged-in page costs here (session read and
                   save, the user, the roles, the header), for comparison (reported, no target)
+  admin changelist  Django's admin changelist of the same applications, defaults throughout (its counts, OFFSET
+                  pages): what an administrator would otherwise use (benchmarks/admin_urls.py; reported, no target)
 Each page must show the reference expected at its top (the data, not an empty page), and the queries each page
 makes are counted once through Django's test client (they must not depend on the page or the table's size).
 --no-sync-commit runs gunicorn with PGOPTIONS="-c synchronous_commit=off": a logged-in session is saved at most once
 a minute (portal/accounts/middleware.py), and each save waits for a WAL flush; this shows the pages without that wait.
-Targets (issue 5): >= 8 % of /livez req/s and p99 <= 150 ms. The table is printed and written to
+Targets (issue 15, at 8 connections): >= 8 % of /livez req/s and p99 <= 120 ms. The table is printed and written to
 var/bench/queue-<timestamp>.json; exit status 1 if a target is missed. Needs wrk, psycopg2 and PostgreSQL.
 """
 
@@ -60,7 +62,7 @@ OUT_DIR = ROOT / "var" / "bench"
 DB_NAME = "portal_queue_bench"
 REVIEWER = "bench.reviewer.seo-gu@bench.invalid"
 DEEP_ROW = 100_000  # the deep page starts after this many rows: page 2,001 at 50 a page
-TARGET_PCT, TARGET_P99 = 8.0, 150.0
+TARGET_PCT, TARGET_P99 = 8.0, 120.0  # issue 15's restatement: at 8 connections (one office's reviewers at once)
 ALL_STATUSES = "status=submitted&status=in_review&status=supplement_requested&status=approved&status=rejected" + (
     "&status=withdrawn"
 )
@@ -109,6 +111,7 @@ pages = {
                        filtered.first().reference if filtered.exists() else None),
     "name search": ("/staff/applications/?q=" + quote(name), None),
     "logged-in page": ("/me/notifications/", None),
+    "admin changelist": ("/bench-admin/programs/application/", None),
 }
 client = Client(); client.force_login(user)
 s = client.session; s[DEVICE_ID_SESSION_KEY] = device.persistent_id; s.save()
@@ -248,7 +251,7 @@ def judge(rows: list[dict]) -> None:
         r["meets"], r["why"] = not why, "; ".join(why) or "ok"
         if r["page"] == "/livez":
             r["meets"], r["why"] = None, "yardstick"
-        elif r["page"] in ("name search", "logged-in page"):
+        elif r["page"] in ("name search", "logged-in page", "admin changelist"):
             r["meets"], r["why"] = None, "reported: " + r["why"]
 
 
@@ -271,7 +274,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applications", type=int, default=1_000_000, help="synthetic applications (1000000)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL (10)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8: one office's reviewers)")
     parser.add_argument(
         "--workers",
         type=int,
@@ -288,6 +291,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     env, started, load = bench_env(database_url(args.fresh, DB_NAME), "127.0.0.1,testserver")
+    env["DJANGO_SETTINGS_MODULE"] = "benchmarks.admin_settings"  # the project's, plus the admin changelist to compare
     facts = prepare(env, args.applications, args.connections)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 (a local file name)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
