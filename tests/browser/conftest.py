@@ -72,11 +72,14 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+PHONE_WIDTH = 375
+
+
 class Checker:
     """Runs axe on what the no-JavaScript page shows, in a JavaScript page, with every <details> opened."""
 
     def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 375, "height": 900}, bypass_csp=True)
+        self.context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 900}, bypass_csp=True)
         self.page = self.context.new_page()
         self.failures: dict[str, list] = {}
         self.seen: list[str] = []
@@ -91,6 +94,9 @@ class Checker:
         violations = axe_violations(self.page)
         if violations:
             self.failures[label] = violations
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:  # a phone would have to scroll sideways (WCAG 1.4.10 reflow)
+            self.failures[f"{label}: {width} px wide"] = ["wider than a 375 px phone"]
         self.seen.append(label)
         if os.environ.get("SHOTS_DIR"):  # screenshots of every page a journey passes, to look at
             name = "".join(ch if ch.isalnum() else "-" for ch in label)
