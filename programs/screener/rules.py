@@ -118,8 +118,10 @@ class Screening:
         return sum(v.known_total or 0 for v in self.eligible)
 
     @property
-    def check_total(self) -> int:
-        return sum(v.known_total or 0 for v in self.check)
+    def check_with_cash(self) -> int:
+        """How many 확인이 필요해요 programs pay a known amount. Never summed: their conditions are not known to be
+        met, and some exclude each other, so a total would promise money no source says the household gets."""
+        return sum(1 for v in self.check if v.known_total)
 
     @property
     def total_basis(self) -> list[int]:

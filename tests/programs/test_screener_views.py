@@ -343,3 +343,16 @@ def test_saving_answers_needs_login_and_post(client, catalogue):
     response = client.post("/screener/save/", {"agree": "on"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.get("/screener/save/").status_code in (302, 405)
+
+
+def test_amounts_of_programs_still_to_be_checked_are_counted_never_summed(client, catalogue):
+    """Only 받을 수 있어요 programs' sourced amounts make a total: a 확인이 필요해요 program's conditions are not known
+    to be met (and some exclude each other), so adding them up would promise money no source says the household gets."""
+    client.post("/screener/district/", {"action": "next", "district": "seo-gu"})
+    client.post("/screener/children/", children_form((days(-10), "2")))
+    response = client.get("/screener/results/")
+    with_cash = sum(1 for v in response.context["result"].check if v.known_total)
+    assert with_cash > 0
+    html = response.content.decode()
+    assert f"확인이 필요해요 사업 중 {with_cash}개는 현금 지원이 있어요. 조건이 확인되기 전에는 합계에 넣지 않아요." in html
+    assert "확인되면 더 받을 수 있는 금액" not in html
