@@ -12,11 +12,7 @@ from django.utils import timezone
 from programs.models import Application, Document, KeptDocument, KeptDocumentUse
 from tests import factories
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")  # uploads go to a fresh directory per test (tests/conftest.py)
 
 
 @pytest.fixture
@@ -34,7 +30,9 @@ def keep(client, *, kind="주민등록등본", issued=30, name="등본.pdf", con
     )
 
 
-def test_a_resident_keeps_downloads_and_deletes_a_document(client, resident, media, django_capture_on_commit_callbacks):
+def test_a_resident_keeps_downloads_and_deletes_a_document(
+    client, resident, media_root, django_capture_on_commit_callbacks
+):
     client.force_login(resident)
     assert client.get(reverse("locker:list")).status_code == 200
     response = keep(client)
@@ -48,7 +46,7 @@ def test_a_resident_keeps_downloads_and_deletes_a_document(client, resident, med
     download = client.get(reverse("locker:download", args=[kept.public_id]))
     assert download.status_code == 200 and download.content == factories.PDF
     assert "private" in download["Cache-Control"]
-    stored = media / kept.file.name
+    stored = media_root / kept.file.name
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("locker:delete", args=[kept.public_id])).status_code == 302
@@ -160,12 +158,12 @@ def test_a_submitted_application_takes_no_attachment(client, resident):
         kept_attach(application=application, requirement=requirement, kept=KeptDocument.objects.get(), user=resident)
 
 
-def test_the_locker_goes_with_the_account(client, resident, media, django_capture_on_commit_callbacks):
+def test_the_locker_goes_with_the_account(client, resident, media_root, django_capture_on_commit_callbacks):
     from portal.accounts.services import account_delete
 
     client.force_login(resident)
     keep(client)
-    stored = media / KeptDocument.objects.get().file.name
+    stored = media_root / KeptDocument.objects.get().file.name
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=resident)
     assert not KeptDocument.objects.exists() and not stored.exists()
