@@ -393,6 +393,7 @@ RATE_LIMITS = {
         "password_reset_ip": "50/h",  # reset mails asked from one address
         "submit": "20/h",  # application submissions per account
         "upload": "60/h",  # requests carrying documents, per account
+        "consent": "30/h",  # a family member's consent confirmations (대리신청), per address
     }.items()
 }
 

@@ -38,7 +38,7 @@ SECTIONS = [
         ("benefit_text", "benefit_text_en"),
     ]),
     (_("4. 어떻게 신청하나"), None, [
-        ("apply_online", "apply_in_person", "apply_by_phone"), ("apply_url", "contact_phone"),
+        ("apply_online", "apply_in_person", "apply_by_phone"), "proxy_allowed", ("apply_url", "contact_phone"),
         ("apply_notes", "apply_notes_en"), ("required_documents", "required_documents_en"),
         ("contact_office", "contact_office_en"),
         ("location", "location_en"), ("opening_hours", "opening_hours_en"), ("processing_days", "retention_years"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from portal.i18n import in_english
 from portal.templatetags.portal import kdate
 
-from ..models import Question
+from ..models import Application, Question
 
 NOT_ANSWERED = "—"
 
@@ -41,3 +41,27 @@ def snapshot_rows(snapshot: dict) -> list[dict]:
         value = answer_text(q.get("kind", ""), q.get("answer"), q.get("choices", []), q.get("choices_en", []))
         rows.append({"label": label, "value": value})
     return rows
+
+
+def snapshot_proxy(snapshot: dict) -> dict | None:
+    """The family member a 대리신청 was for, as the snapshot kept them, ready for a page: name, relationship and how
+    and when they consented (in the active language). None when the applicant applied for themselves."""
+    proxy = (snapshot or {}).get("proxy")
+    if not proxy:
+        return None
+    relationship = proxy.get("relationship", "")
+    method = proxy.get("consent_method", "")
+    at = proxy.get("consent_at")
+    try:
+        consent_at = datetime.datetime.fromisoformat(at) if at else None
+    except (TypeError, ValueError):
+        consent_at = None
+    return {
+        "name": proxy.get("name", ""),
+        "relationship": Application.Relationship(relationship).label
+        if relationship in Application.Relationship.values
+        else relationship,
+        "method": Application.ConsentMethod(method).label if method in Application.ConsentMethod.values else method,
+        "email": proxy.get("email", ""),
+        "consent_at": consent_at,
+    }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainErrorsMixin, plain_errors
 
-from ..models import Question, RequiredDocument
+from ..models import Application, Question, RequiredDocument
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 MAX_FILES = 10  # per document, per upload
@@ -128,3 +128,73 @@ class WithdrawForm(PlainErrorsMixin, forms.Form):
         label=_("이 신청을 취소합니다. 취소한 신청은 되돌릴 수 없습니다."),
         error_messages={"required": _("취소하려면 확인란을 선택해 주세요.")},
     )
+
+
+SELF, FAMILY = "self", "family"
+
+
+class ProxyForm(PlainErrorsMixin, forms.Form):
+    """For whom (대리신청, issue 17, part 5): asked first on a program whose officer allows it. For a family member:
+    their name, the relationship and their consent — a link mailed to them or a signed consent document."""
+
+    for_whom = forms.ChoiceField(
+        label=_("누구를 위해 신청하나요?"),
+        choices=[(SELF, _("본인")), (FAMILY, _("가족을 대신해"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("본인 신청인지 가족을 대신한 신청인지 골라 주세요.")},
+    )
+    name = forms.CharField(
+        label=_("대상자 이름"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "krds-input", "autocomplete": "off"}),
+    )
+    relationship = forms.ChoiceField(
+        label=_("신청인과 대상자의 관계"),
+        choices=Application.Relationship.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("신청하는 분이 대상자의 누구인지 골라 주세요."),
+    )
+    method = forms.ChoiceField(
+        label=_("대상자의 동의 받는 방법"),
+        choices=Application.ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    email = forms.EmailField(
+        label=_("대상자 전자우편"),
+        required=False,
+        help_text=_("동의 확인 링크를 이 주소로 보냅니다. 동의하면 진행 상황도 이 주소로 알려 드립니다."),
+        widget=forms.EmailInput(attrs={"class": "krds-input", "autocomplete": "off"}),
+    )
+    consent_file = forms.FileField(
+        label=_("서명한 동의서(위임장)"),
+        required=False,
+        help_text=_("PDF, JPG, PNG 파일 하나, 10MB까지"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "file-input"}),
+    )
+
+    def __init__(self, *args, has_document: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_document = has_document  # a consent document attached earlier still counts
+
+    def clean(self):
+        data = super().clean()
+        if data.get("for_whom") != FAMILY:
+            return data
+        data["name"] = " ".join((data.get("name") or "").split())
+        if not data["name"] and "name" not in self.errors:
+            self.add_error("name", _("대상자 이름을 적어 주세요."))
+        if not data.get("relationship") and "relationship" not in self.errors:
+            self.add_error("relationship", _("관계를 골라 주세요."))
+        method = data.get("method")
+        if not method:
+            self.add_error("method", _("동의 받는 방법을 골라 주세요."))
+        elif method == Application.ConsentMethod.LINK and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("동의 확인 링크를 받을 대상자의 전자우편 주소를 적어 주세요."))
+        elif method == Application.ConsentMethod.DOCUMENT and not (
+            data.get("consent_file") or self.has_document or "consent_file" in self.errors
+        ):
+            self.add_error("consent_file", _("대상자가 서명한 동의서(위임장)를 올려 주세요."))
+        return data

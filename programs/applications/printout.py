@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..models import Application
 from . import selectors
-from .display import snapshot_rows
+from .display import snapshot_proxy, snapshot_rows
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "pretendard-gov" / "dist" / "public" / "static" / "alternative"
 FONTS = {400: FONT_DIR / "PretendardGOV-Regular.ttf", 700: FONT_DIR / "PretendardGOV-Bold.ttf"}
@@ -35,6 +35,7 @@ def printout_context(application: Application) -> dict:
         "application": application,
         "program": application.program,
         "applicant": snapshot.get("applicant", {}),
+        "proxy": snapshot_proxy(snapshot),
         "rows": snapshot_rows(snapshot),
         "documents": application.documents.order_by("uploaded_at", "pk"),
         "events": selectors.timeline(application),

@@ -1,17 +1,27 @@
 """Every write a resident makes to an application. Status moves go through programs.workflow.moves.application_move,
 which also tells the resident; documents go through programs.documents."""
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from portal.accounts.notifications import notification_send
+from portal.mail import email_on_commit
 
 from .. import documents as files
 from ..models import Application, ApplicationEvent, Document, Program, Question
 from ..presentation import eligibility_lines
 from ..workflow import MoveRefused
-from ..workflow.moves import application_move
+from ..workflow.moves import application_move, notification_url
+from .proxy_links import consent_token
 
 S = Application.Status
+RESEND_AFTER = datetime.timedelta(minutes=10)  # a consent link is mailed again at most this often
 
 
 class NotReady(Exception):
@@ -87,12 +97,166 @@ def application_drafts_delete(*, applicant) -> None:
         transaction.on_commit(lambda: [storage.delete(name) for name in stored])
 
 
+def _consent_documents(application: Application):
+    return application.documents.filter(requirement__isnull=True, requirement_name=Application.CONSENT_DOCUMENT)
+
+
+def _forget_consent_documents(application: Application) -> None:
+    stored = [d.file.name for d in _consent_documents(application)]
+    _consent_documents(application).delete()
+    if stored:
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in stored])
+
+
+PROXY_FIELDS = [
+    "on_behalf_of_name", "relationship", "proxy_email",
+    "proxy_consent_method", "proxy_consent_at", "proxy_link_sent_at",
+]  # fmt: skip
+
+
+def application_set_proxy(
+    *,
+    application: Application,
+    for_family: bool,
+    name: str = "",
+    relationship: str = "",
+    method: str = "",
+    email: str = "",
+    consent_file=None,
+    user,
+) -> bool:
+    """Whom the application is for (대리신청, issue 17, part 5): the applicant, or a family member with their consent —
+    a link mailed to them (sent after commit; again only after RESEND_AFTER) or a signed consent document (the same
+    checks as every document). Another person, relationship or address than before asks for consent anew.
+    Returns whether a consent link was mailed. Raises ValidationError by field (consent_file) and changes nothing."""
+    only_drafts(application)
+    M = Application.ConsentMethod
+    now = timezone.now()
+    with files.cleanup_on_error(), transaction.atomic():
+        if not for_family:
+            _forget_consent_documents(application)
+            for field in PROXY_FIELDS:
+                setattr(application, field, None if field.endswith("_at") else "")
+            application.save(update_fields=[*PROXY_FIELDS, "updated_at"])
+            return False
+        if not application.program.proxy_allowed:
+            raise ValidationError({"for_whom": _("이 사업은 가족이 대신 신청할 수 없습니다.")})
+        email = email.strip() if method == M.LINK else ""
+        same_person = (application.on_behalf_of_name, application.relationship) == (name, relationship)
+        same_consent = same_person and (application.proxy_consent_method, application.proxy_email) == (method, email)
+        if not same_consent:
+            application.proxy_consent_at = None
+        application.on_behalf_of_name, application.relationship = name, relationship
+        application.proxy_consent_method, application.proxy_email = method, email
+        sent = False
+        if method == M.DOCUMENT:
+            application.proxy_link_sent_at = None
+            if consent_file is not None:
+                _forget_consent_documents(application)
+                stored = files.store_documents(
+                    application=application, uploads=[(None, consent_file)], uploaded_by=user
+                )
+                Document.objects.filter(pk__in=[d.pk for d in stored]).update(
+                    requirement_name=Application.CONSENT_DOCUMENT
+                )
+                application.proxy_consent_at = now
+                ApplicationEvent.objects.create(
+                    application=application,
+                    actor=user,
+                    kind=ApplicationEvent.Kind.CONSENT,
+                    reason=_("대상자가 서명한 동의서를 첨부했습니다."),
+                    at=now,
+                )
+            elif application.proxy_consent_at is None or not _consent_documents(application).exists():
+                raise ValidationError({"consent_file": _("대상자가 서명한 동의서(위임장)를 올려 주세요.")})
+        else:
+            _forget_consent_documents(application)
+            last = application.proxy_link_sent_at
+            if application.proxy_consent_at is None and (
+                not same_consent or last is None or now - last >= RESEND_AFTER
+            ):
+                application.proxy_link_sent_at = now
+                _mail_consent_link(application)
+                sent = True
+        application.save(update_fields=[*PROXY_FIELDS, "updated_at"])
+    return sent
+
+
+def _mail_consent_link(application: Application) -> None:
+    """The family member's consent link, in Korean (they have no account, so no language of theirs is known)."""
+    link = settings.SITE_URL + reverse("programs:proxy_consent", args=[consent_token(application)])
+    with translation.override("ko"):
+        applicant = application.applicant.name or _("신청인")
+        body = "\n".join(
+            [
+                _("%(applicant)s님이 %(name)s님을 대신해 맘편한 광주에서 다음 사업을 신청하려 합니다.")
+                % {"applicant": applicant, "name": application.on_behalf_of_name},
+                _("사업: %(p)s") % {"p": application.program.title},
+                _("관계: %(r)s") % {"r": application.get_relationship_display()},
+                "",
+                _("동의하시면 아래 링크를 열어 '동의합니다'를 눌러 주세요. 링크는 7일 동안, 한 번만 쓸 수 있습니다."),
+                _("동의하면 신청의 진행 상황을 이 주소로 알려 드립니다. 모르는 신청이면 이 메일을 무시해 주세요."),
+                "",
+                link,
+            ]
+        )
+        subject = _("[맘편한 광주] 가족 대리신청 동의 요청")
+    email_on_commit(to=application.proxy_email, subject=subject, body=body)
+
+
+class ConsentGone(Exception):
+    """The consent was already given, or the application is no longer waiting for it."""
+
+
+def proxy_consent_confirm(*, application: Application) -> None:
+    """The family member confirmed through the mailed link: recorded once (a second confirmation raises
+    ConsentGone), on the timeline, and the applicant is told."""
+    now = timezone.now()
+    with transaction.atomic():
+        touched = Application.objects.filter(
+            pk=application.pk,
+            status=S.DRAFT,
+            proxy_consent_method=Application.ConsentMethod.LINK,
+            proxy_consent_at__isnull=True,
+            proxy_link_sent_at=application.proxy_link_sent_at,
+        ).update(proxy_consent_at=now, updated_at=now)
+        if touched != 1:
+            raise ConsentGone
+        application.proxy_consent_at = now
+        ApplicationEvent.objects.create(
+            application=application,
+            actor=None,
+            kind=ApplicationEvent.Kind.CONSENT,
+            reason=_("대상자가 메일로 받은 링크에서 동의했습니다."),
+            at=now,
+        )
+        with translation.override("ko"):
+            notification_send(
+                user=application.applicant,
+                title=_("가족 동의가 확인되었습니다: %(p)s") % {"p": application.program.title},
+                body=_("%(name)s님이 대리신청에 동의했습니다. 이제 신청서를 제출할 수 있습니다.")
+                % {"name": application.on_behalf_of_name},
+                url=notification_url(application.public_id),
+            )
+
+
 def problems_of(application: Application) -> dict[str, list[str]]:
     """What still stops this draft from being submitted, by wizard step."""
     form = application.program.application_form
     problems: dict[str, list[str]] = {}
     if not application.eligibility_confirmed:
         problems["eligibility"] = [_("지원 대상 조건을 확인해 주세요.")]
+    if application.is_proxy and not application.program.proxy_allowed:
+        problems.setdefault("eligibility", []).append(
+            _("이 사업은 가족이 대신 신청할 수 없습니다. 본인 신청으로 바꿔 주세요.")
+        )
+    elif application.is_proxy and not application.proxy_consented:
+        if application.proxy_consent_method == Application.ConsentMethod.LINK:
+            text = _("대상자(%(name)s)가 메일로 받은 링크에서 아직 동의하지 않았습니다.")
+        else:
+            text = _("대상자(%(name)s)의 동의서(위임장)를 올려 주세요.")
+        problems.setdefault("eligibility", []).append(text % {"name": application.on_behalf_of_name})
     missing = [q.tr.label for q in form.questions.all() if q.required and application.answers.get(q.key) in (None, "")]
     if missing:
         problems["questions"] = [_("답하지 않은 필수 질문: %(q)s") % {"q": ", ".join(missing)}]
@@ -139,6 +303,20 @@ def _snapshot(application: Application) -> dict:
             "phone": user.phone,
             "district": user.district.name if user.district_id else "",
         },
+        "proxy": _proxy_snapshot(application),
+    }
+
+
+def _proxy_snapshot(application: Application) -> dict | None:
+    """The family member the application is for and how and when they consented; None when it is the applicant's own."""
+    if not application.is_proxy:
+        return None
+    return {
+        "name": application.on_behalf_of_name,
+        "relationship": application.relationship,
+        "consent_method": application.proxy_consent_method,
+        "email": application.proxy_email,
+        "consent_at": application.proxy_consent_at.isoformat() if application.proxy_consent_at else None,
     }
 
 

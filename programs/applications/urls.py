@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import consent_views, views
 
 # Included by programs/urls.py (namespace "programs"). Application URLs use the non-guessable public_id.
 urlpatterns = [
     path("programs/<slug:slug>/apply/", views.apply_start, name="apply"),
+    path("consent/<str:token>/", consent_views.proxy_consent, name="proxy_consent"),  # public: a family member's
     path("me/applications/", views.my_applications, name="my_applications"),
     path("me/applications/<uuid:public_id>/", views.application_detail, name="application"),
     path("me/applications/<uuid:public_id>/steps/<slug:step>/", views.apply_step, name="apply_step"),

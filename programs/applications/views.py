@@ -117,10 +117,18 @@ def apply_step(request, public_id, step):
 
     if step == "eligibility":
         form = forms.EligibilityForm(data, initial={"confirmed": application.eligibility_confirmed})
-        if request.method == "POST" and form.is_valid():
-            services.application_confirm_eligibility(application=application)
-            return redirect(_step_url(application, following))
-        context |= {"form": form, "eligibility": eligibility_lines(program), "verdict": _verdict(request, program)}
+        proxy = _proxy_form(application, data, files_data) if program.proxy_allowed or application.is_proxy else None
+        if request.method == "POST" and form.is_valid() & (proxy is None or proxy.is_valid()):
+            if proxy is None or _proxy_saved(request, application, proxy):
+                services.application_confirm_eligibility(application=application)
+                return redirect(_step_url(application, following))
+            status = 503 if proxy.store_down else 200
+        context |= {
+            "form": form,
+            "proxy": proxy,
+            "eligibility": eligibility_lines(program),
+            "verdict": _verdict(request, program),
+        }
 
     elif step == "questions":
         questions = app_form.questions.all()
@@ -190,6 +198,59 @@ def apply_step(request, public_id, step):
             "eligibility": eligibility_lines(program),
         }
     return render(request, "applications/apply_step.html", context, status=status)
+
+
+def _proxy_form(application, data, files_data) -> forms.ProxyForm:
+    """For whom (대리신청): filled from the draft; a consent document attached earlier still counts."""
+    M = Application.ConsentMethod
+    initial = {
+        "for_whom": forms.FAMILY if application.is_proxy else (forms.SELF if application.eligibility_confirmed else ""),
+        "name": application.on_behalf_of_name,
+        "relationship": application.relationship,
+        "method": application.proxy_consent_method,
+        "email": application.proxy_email,
+    }
+    has_document = application.proxy_consent_method == M.DOCUMENT and application.proxy_consented
+    form = forms.ProxyForm(data, files_data, initial=initial, has_document=has_document)
+    form.store_down = False
+    return form
+
+
+def _proxy_saved(request, application, proxy) -> bool:
+    """Save whom the application is for; a refused file or the store being down is told by its field."""
+    cleaned = proxy.cleaned_data
+    family = cleaned["for_whom"] == forms.FAMILY
+    try:
+        sent = services.application_set_proxy(
+            application=application,
+            for_family=family,
+            name=cleaned.get("name", ""),
+            relationship=cleaned.get("relationship", ""),
+            method=cleaned.get("method", ""),
+            email=cleaned.get("email") or "",
+            consent_file=cleaned.get("consent_file"),
+            user=request.user,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                proxy.add_error(field if field in proxy.fields else None, errors)
+        else:
+            proxy.add_error("consent_file", error)
+        application.refresh_from_db()
+        return False
+    except files.StorageUnavailable:
+        proxy.add_error("consent_file", storage_message())
+        proxy.store_down = True
+        application.refresh_from_db()
+        return False
+    if sent:
+        messages.success(request, _("대상자에게 동의 확인 링크를 메일로 보냈습니다. 동의하면 제출할 수 있습니다."))
+    elif family and not application.proxy_consented:
+        messages.info(
+            request, _("동의 확인 링크를 이미 보냈습니다. 10분이 지나면 이 단계를 다시 저장해 새로 보낼 수 있습니다.")
+        )
+    return True
 
 
 def _verdict(request, program):

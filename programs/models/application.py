@@ -21,8 +21,24 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(status__in=Application.ACTIVE)
 
 
+class Relationship(models.TextChoices):
+    """The applicant's relationship to the family member they apply for (대리신청, issue 17, part 5)."""
+
+    SPOUSE = "spouse", _("배우자")
+    PARENT = "parent", _("부모(자녀를 위해)")
+    FAMILY = "family", _("기타 가족")
+
+
+class ConsentMethod(models.TextChoices):
+    LINK = "link", _("메일로 보낸 확인 링크")
+    DOCUMENT = "document", _("서명한 동의서(위임장) 첨부")
+
+
 class Application(models.Model):
     Status = workflow.Status  # the statuses and every set of them are the workflow table's
+    Relationship = Relationship
+    ConsentMethod = ConsentMethod
+    CONSENT_DOCUMENT = "가족 동의서"  # the requirement_name of the signed consent document (대리신청)
 
     # Still open: a resident has at most one of these per program.
     ACTIVE = workflow.ACTIVE
@@ -61,6 +77,15 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("제출일시"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("결정일시"), null=True, blank=True, editable=False)
     supplement_answered_at = models.DateTimeField(_("보완 제출일시"), null=True, blank=True, editable=False)
+    # 대리신청: the family member it is for (blank: the applicant applies for themselves) and their consent.
+    on_behalf_of_name = models.CharField(_("대상자 이름"), max_length=50, blank=True)
+    relationship = models.CharField(_("대상자와의 관계"), max_length=12, choices=Relationship.choices, blank=True)
+    proxy_email = models.EmailField(_("대상자 전자우편"), blank=True)
+    proxy_consent_method = models.CharField(
+        _("대상자 동의 방법"), max_length=12, choices=ConsentMethod.choices, blank=True
+    )
+    proxy_consent_at = models.DateTimeField(_("대상자 동의 일시"), null=True, blank=True, editable=False)
+    proxy_link_sent_at = models.DateTimeField(_("동의 링크 보낸 일시"), null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -100,6 +125,15 @@ class Application(models.Model):
         return self.status in self.ACTIVE
 
     @property
+    def is_proxy(self) -> bool:
+        """Applied for a family member (대리신청)."""
+        return bool(self.on_behalf_of_name)
+
+    @property
+    def proxy_consented(self) -> bool:
+        return self.proxy_consent_at is not None
+
+    @property
     def status_tone(self) -> str:
         """The badge's colour family, from the workflow table."""
         return workflow.WORKFLOW.state(self.status).tone
@@ -113,8 +147,9 @@ class ApplicationEvent(models.Model):
         DOCUMENTS = "documents", _("서류 제출")
         NOTE = "note", _("내부 메모")  # staff only, never shown to the resident
         ASSIGNMENT = "assignment", _("담당 배정")  # staff only
+        CONSENT = "consent", _("가족 동의")  # the family member's consent to a 대리신청
 
-    PUBLIC_KINDS = (Kind.STATUS, Kind.DOCUMENTS)  # what the resident's timeline shows
+    PUBLIC_KINDS = (Kind.STATUS, Kind.DOCUMENTS, Kind.CONSENT)  # what the resident's timeline shows
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("종류"), max_length=12, choices=Kind.choices, default=Kind.STATUS)

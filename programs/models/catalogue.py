@@ -159,6 +159,12 @@ class Program(Localized, models.Model):
     apply_in_person = models.BooleanField(_("행정복지센터 방문 신청"), default=False)
     apply_url = models.URLField(_("다른 누리집 신청 주소"), blank=True)
     apply_by_phone = models.BooleanField(_("전화 신청"), default=False)
+    # 대리신청 (issue 17, part 5): a family member may apply for the person it is for, with their consent.
+    proxy_allowed = models.BooleanField(
+        _("대리신청 허용"),
+        default=False,
+        help_text=_("사업 공고에 가족이 대신 신청할 수 있다고 적힌 경우에만 켜세요."),
+    )
     apply_notes = models.TextField(_("신청 방법 설명"), blank=True)
     apply_notes_en = models.TextField(_("신청 방법 설명(영문)"), blank=True)
     apply_source = models.ForeignKey(

@@ -11,7 +11,7 @@ from districts.access import applications_reviewable_by
 from portal.i18n import in_english
 
 from .. import documents as files
-from ..applications.display import snapshot_rows
+from ..applications.display import snapshot_proxy, snapshot_rows
 from ..applications.printout import printout_context, printout_pdf
 from ..applications.views import pdf_response, storage_unavailable
 from ..models import AccessRecord, Application, Document
@@ -42,6 +42,7 @@ def _screen(request, application, *, decision_form=None, note_form=None, status=
         "rows": snapshot_rows(snapshot),
         "eligibility": (snapshot.get("eligibility_en") if english else None) or snapshot.get("eligibility", []),
         "applicant": snapshot.get("applicant", {}),
+        "proxy": snapshot_proxy(snapshot),
         "events": application.events.select_related("actor").prefetch_related("documents"),
         "documents": application.documents.select_related("requirement"),
         "decisions": decisions_open_to(request.user, application),

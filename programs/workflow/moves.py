@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from districts.access import is_administrator, reviewer_district
 from portal.accounts.notifications import notification_send
+from portal.mail import email_on_commit
 
 from ..models import Application, ApplicationEvent
 from . import MoveRefused
@@ -151,3 +152,24 @@ def resident_tell(event: ApplicationEvent) -> None:
         body="\n".join(lines),
         url=notification_url(application.public_id),
     )
+    family_tell(application, headline, lines[:-1])
+
+
+def family_tell(application: Application, headline: str, lines: list[str]) -> None:
+    """The family member a 대리신청 is for follows its status too (issue 17, part 5): once they consented through the
+    mailed link, each move the applicant is told of is mailed to that address as well, after commit, in Korean.
+    They have no account here, so the mail names the applicant to ask for the rest."""
+    M = Application.ConsentMethod
+    if not (application.on_behalf_of_name and application.proxy_email and application.proxy_consent_at):
+        return
+    if application.proxy_consent_method != M.LINK:
+        return
+    with translation.override("ko"):
+        intro = _("%(applicant)s님이 %(name)s님을 대신해 신청한 건의 진행 상황입니다.") % {
+            "applicant": application.applicant.name or _("신청인"),
+            "name": application.on_behalf_of_name,
+        }
+        outro = _("자세한 내용은 신청인에게 문의하거나 담당 기관에 접수번호로 문의해 주세요.")
+    title = f"{headline} ({application.reference})"
+    body = "\n".join([title, "", intro, *lines, outro])
+    email_on_commit(to=application.proxy_email, subject=f"[맘편한 광주] {title}", body=body)

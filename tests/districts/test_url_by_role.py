@@ -126,6 +126,7 @@ SWEPT = {
     "notifications:read": ("-+---", "-0000"),
     "notifications:read_all": ("-++++", None),
     # The resident's applications: their owner alone; anybody else's looks missing.
+    "programs:proxy_consent": ("00000", None),  # public: a family member's signed link; a wrong one is missing
     "programs:apply": ("-++++", None),
     "programs:my_applications": ("-++++", None),
     "programs:application": ("-+000", "-0000"),
