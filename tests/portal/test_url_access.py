@@ -12,7 +12,7 @@ PUBLIC |= {"programs:stats"}  # public figures: aggregated, small counts hidden
 PUBLIC |= {"screener:start", "screener:step", "screener:results", "screener:plan", "screener:plan_ics"}
 PUBLIC |= {"screener:clear"}
 PUBLIC |= {"plan:feed"}  # a saved plan's calendar feed: a phone cannot log in, its private token is the key (issue 17)
-PUBLIC |= {"programs:proxy_consent"}  # a family member's consent link (대리신청): no account; its signed token is the key
+PUBLIC |= {"programs:proxy_consent"}  # a family member's consent link (대리신청): its signed token is the key
 # Resident accounts: signing up, logging in and out, the verification link, password reset, the privacy notice.
 PUBLIC |= {"accounts:signup_sent"}  # the one answer to a sign-up (issue 19)
 PUBLIC |= {"accounts:signup", "accounts:login", "accounts:logout", "accounts:verify", "accounts:deleted", "privacy"}
