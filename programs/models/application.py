@@ -77,12 +77,15 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("제출일시"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("결정일시"), null=True, blank=True, editable=False)
     supplement_answered_at = models.DateTimeField(_("보완 제출일시"), null=True, blank=True, editable=False)
-    # 대리신청: the family member it is for (blank: the applicant applies for themselves) and their consent.
-    on_behalf_of_name = models.CharField(_("대상자 이름"), max_length=50, blank=True)
-    relationship = models.CharField(_("대상자와의 관계"), max_length=12, choices=Relationship.choices, blank=True)
-    proxy_email = models.EmailField(_("대상자 전자우편"), blank=True)
+    # 대리신청: the family member it is for (blank: the applicant applies for themselves) and their consent. Empty
+    # by the database's own default too, so rows written without them (generate_applications' COPY) stay valid.
+    on_behalf_of_name = models.CharField(_("대상자 이름"), max_length=50, blank=True, default="", db_default="")
+    relationship = models.CharField(
+        _("대상자와의 관계"), max_length=12, choices=Relationship.choices, blank=True, default="", db_default=""
+    )
+    proxy_email = models.EmailField(_("대상자 전자우편"), blank=True, default="", db_default="")
     proxy_consent_method = models.CharField(
-        _("대상자 동의 방법"), max_length=12, choices=ConsentMethod.choices, blank=True
+        _("대상자 동의 방법"), max_length=12, choices=ConsentMethod.choices, blank=True, default="", db_default=""
     )
     proxy_consent_at = models.DateTimeField(_("대상자 동의 일시"), null=True, blank=True, editable=False)
     proxy_link_sent_at = models.DateTimeField(_("동의 링크 보낸 일시"), null=True, blank=True, editable=False)
