@@ -4,6 +4,7 @@ document, submission blocked until consent, the reviewer's and the print page's 
 (read from a loopback SMTP server), and the access rules."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from programs.applications import proxy_links, services
 from programs.models import Application, ApplicationEvent, Document
@@ -40,6 +42,10 @@ def dad(db):
 def client_dad(client, dad):
     factories.staff_login(client, dad)
     return client
+
+
+def pdf_text(response) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
 def step_url(application, step):
@@ -174,9 +180,10 @@ def test_the_link_is_mailed_and_submission_waits_for_it(client_dad, program, dja
     assert "mom@test.local" not in link_in(message.body)  # the address is a digest in the token, never itself
 
     the_rest(client_dad, application)
-    assert "대상자(이엄마)가 메일로 받은 링크에서 아직 동의하지 않았습니다." in services.problems_of(application)[
-        "eligibility"
-    ]
+    assert (
+        "대상자(이엄마)가 메일로 받은 링크에서 아직 동의하지 않았습니다."
+        in services.problems_of(application)["eligibility"]
+    )
     response = submit(client_dad, application)
     application.refresh_from_db()
     assert response.status_code == 302 and application.status == S.DRAFT
@@ -338,6 +345,9 @@ def test_the_reviewer_and_the_printout_show_both_people(client_dad, consented, d
     assert "동의: 메일로 보낸 확인 링크" in page and "가족 동의" in page
     printed = client_dad.get(reverse("programs:application_print", args=[consented.public_id])).content.decode()
     assert "대상자" in printed and "이엄마" in printed and "신청인은 대상자의 배우자" in printed
+    pdf = client_dad.get(reverse("programs:application_pdf", args=[consented.public_id]))
+    text = "".join(pdf_text(pdf).split())  # pypdf may break a line anywhere: compare without spaces
+    assert pdf.status_code == 200 and "대상자" in text and "이엄마" in text and "신청인은대상자의배우자" in text
     with translation.override("en"):
         english = staff.get(reverse("programs:review", args=[consented.public_id])).content.decode()
     assert "Applied for" in english and "applicant is their Spouse" in english
