@@ -354,5 +354,6 @@ def test_amounts_of_programs_still_to_be_checked_are_counted_never_summed(client
     with_cash = sum(1 for v in response.context["result"].check if v.known_total)
     assert with_cash > 0
     html = response.content.decode()
-    assert f"확인이 필요해요 사업 중 {with_cash}개는 현금 지원이 있어요. 조건이 확인되기 전에는 합계에 넣지 않아요." in html
+    said = f"확인이 필요해요 사업 중 {with_cash}개는 현금 지원이 있어요. "
+    assert said + "조건이 확인되기 전에는 합계에 넣지 않아요." in html
     assert "확인되면 더 받을 수 있는 금액" not in html
