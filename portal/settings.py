@@ -394,6 +394,7 @@ RATE_LIMITS = {
         "submit": "20/h",  # application submissions per account
         "upload": "60/h",  # requests carrying documents, per account
         "consent": "30/h",  # a family member's consent confirmations (대리신청), per address
+        "consent_mail": "10/h",  # consent links an applicant's account mails to family members (대리신청)
     }.items()
 }
 

@@ -2,6 +2,7 @@
 which also tells the resident; documents go through programs.documents."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.notifications import notification_send
 from portal.mail import email_on_commit
+from portal.ratelimit import rate_limit_hit
 
 from .. import documents as files
 from ..models import Application, ApplicationEvent, Document, Program, Question
@@ -176,6 +178,13 @@ def application_set_proxy(
             if application.proxy_consent_at is None and (
                 not same_consent or last is None or now - last >= RESEND_AFTER
             ):
+                # Each new address mails someone who never asked: an account may start only so many of them.
+                wait = rate_limit_hit("consent_mail", f"user:{user.pk}")
+                if wait is not None:
+                    raise ValidationError(
+                        {"email": _("동의 요청 메일을 짧은 시간에 너무 많이 보냈어요. %(m)d분 뒤에 다시 해 주세요.")
+                         % {"m": max(1, math.ceil(wait / 60))}}
+                    )  # fmt: skip
                 application.proxy_link_sent_at = now
                 _mail_consent_link(application)
                 sent = True

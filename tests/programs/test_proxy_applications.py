@@ -257,6 +257,23 @@ def test_saving_again_soon_sends_no_second_mail(client_dad, program, django_capt
     assert len([m for m in mail.outbox if m.to == ["mom@test.local"]]) == 1
 
 
+def test_an_account_mails_only_so_many_consent_links(
+    client_dad, program, settings, django_capture_on_commit_callbacks
+):
+    """Each new address mails somebody who never asked: past the account's limit the address is refused by its field,
+    nothing is sent and what was typed stays."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "consent_mail": "3/h"}
+    application = start(client_dad, program)
+    for n in range(3):
+        ask_by_link(client_dad, application, django_capture_on_commit_callbacks, email=f"family{n}@test.local")
+    assert len(mail.outbox) == 3
+    response = ask_by_link(client_dad, application, django_capture_on_commit_callbacks, email="family9@test.local")
+    assert response.status_code == 200 and "동의 요청 메일을 짧은 시간에 너무 많이 보냈어요" in response.text
+    assert 'value="family9@test.local"' in response.text and len(mail.outbox) == 3
+    application.refresh_from_db()
+    assert application.proxy_email == "family2@test.local"  # the last link sent still stands
+
+
 def test_changing_the_person_after_consent_asks_again(client_dad, program, django_capture_on_commit_callbacks):
     application = start(client_dad, program)
     ask_by_link(client_dad, application, django_capture_on_commit_callbacks)
