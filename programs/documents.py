@@ -147,6 +147,15 @@ def _checksum(f) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _measured(upload) -> tuple[str, int]:
+    """SHA-256 and size as read, the size checked again when it is not what the upload declared (and was
+    validated with)."""
+    sha256, size = _checksum(upload)
+    if size != upload.size:
+        validate_upload(_Sized(upload, size))
+    return sha256, size
+
+
 class _Sized:
     """An upload seen with the size actually read from it, to validate that instead of the declared one."""
 
@@ -214,10 +223,8 @@ def store_documents(*, application, uploads, uploaded_by, event=None) -> list[Do
     documents: list[Document] = []
     with _undone_on_error(written), transaction.atomic():
         for requirement, upload, mime in checked:
-            sha256, size = _checksum(upload)
+            sha256, size = _measured(upload)
             name = clean_display_name(upload.name)
-            if size != upload.size:  # what was read is not what was validated
-                validate_upload(_Sized(upload, size))
             document = Document(
                 application=application,
                 requirement=requirement,
@@ -240,9 +247,7 @@ def store_kept(*, owner, kind: str, issued_on, upload) -> KeptDocument:
     """One file into the resident's locker: the same checks, storage and checksum as an application's documents.
     Call it inside your own transaction.atomic(); on failure the written file is deleted."""
     mime = validate_upload(upload)
-    sha256, size = _checksum(upload)
-    if size != upload.size:
-        validate_upload(_Sized(upload, size))
+    sha256, size = _measured(upload)
     name = clean_display_name(upload.name)
     kept = KeptDocument(owner=owner, kind=kind, issued_on=issued_on, original_name=name, content_type=mime,
                         size=size, sha256=sha256)  # fmt: skip
